@@ -1,0 +1,82 @@
+//! The audit view: every intermediate string of a signature.
+
+use std::fmt;
+
+use crate::canonical::encode::encode;
+
+/// The canonical request, string to sign, credential scope, signed headers
+/// and signature behind one signature: print them next to what S3 returns in
+/// a `SignatureDoesNotMatch` error to see where the two differ.
+///
+/// The fields are exact (a signed session token appears in
+/// `canonical_request`); `Display` and `Debug` replace the token with
+/// `<redacted>`.
+///
+/// ```
+/// use std::time::Duration;
+/// use awsig::{Credentials, Endpoint, ObjectKey, Request, Signer, SigningTime};
+/// let signer = Signer::new(Credentials::new("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", None)?, "us-east-1", "s3")?;
+/// let endpoint = Endpoint::aws_s3("us-east-1")?;
+/// let req = Request::new("GET", &endpoint).bucket("examplebucket").key(ObjectKey::new("test.txt"));
+/// let (_, audit) = signer.audit_presign(&req, SigningTime::parse("20130524T000000Z")?, Duration::from_secs(86400))?;
+/// assert_eq!(audit.string_to_sign,
+///     "AWS4-HMAC-SHA256\n20130524T000000Z\n20130524/us-east-1/s3/aws4_request\n3bfa292879f6447bbcda7001decf97f4a54dc650c8942174ae0a9121cf58ad04");
+/// assert_eq!(audit.signed_headers, "host");
+/// # Ok::<(), awsig::Error>(())
+/// ```
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Audit {
+    /// The canonical request.
+    pub canonical_request: String,
+    /// The string to sign.
+    pub string_to_sign: String,
+    /// `date/region/service/aws4_request`.
+    pub credential_scope: String,
+    /// `host;x-amz-date;...`.
+    pub signed_headers: String,
+    /// The hex signature.
+    pub signature: String,
+    redact: Vec<String>,
+}
+
+impl Audit {
+    /// Registers the session token (raw and URI-encoded) for redaction.
+    pub(crate) fn redact(&mut self, token: Option<&str>) {
+        if let Some(t) = token {
+            let mut enc = Vec::new();
+            encode(&mut enc, t.as_bytes(), false);
+            self.redact.push(crate::signer::into_string(enc));
+            self.redact.push(t.to_string());
+        }
+    }
+
+    fn clean(&self, s: &str) -> String {
+        let mut s = s.to_string();
+        for r in &self.redact {
+            s = s.replace(r.as_str(), "<redacted>");
+        }
+        s
+    }
+}
+
+impl fmt::Display for Audit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "Canonical request:\n{}\n", self.clean(&self.canonical_request))?;
+        writeln!(f, "String to sign:\n{}\n", self.string_to_sign)?;
+        writeln!(f, "Credential scope: {}", self.credential_scope)?;
+        writeln!(f, "Signed headers: {}", self.signed_headers)?;
+        write!(f, "Signature: {}", self.signature)
+    }
+}
+
+impl fmt::Debug for Audit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Audit")
+            .field("canonical_request", &self.clean(&self.canonical_request))
+            .field("string_to_sign", &self.string_to_sign)
+            .field("credential_scope", &self.credential_scope)
+            .field("signed_headers", &self.signed_headers)
+            .field("signature", &self.signature)
+            .finish()
+    }
+}

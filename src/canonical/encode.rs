@@ -1,0 +1,256 @@
+//! SigV4 URI encoding: unreserved bytes as they are, every other byte `%XX`.
+//!
+//! Everything here writes into a [`Sink`] so that the same code feeds the
+//! SHA-256 of the canonical request on the hot path and a `String` for the
+//! audit view.
+
+use sha2::{Digest, Sha256};
+
+/// Where canonical bytes go: a hasher, a buffer, or both.
+pub(crate) trait Sink {
+    fn put(&mut self, bytes: &[u8]);
+    fn put_str(&mut self, s: &str) {
+        self.put(s.as_bytes());
+    }
+}
+
+impl Sink for Sha256 {
+    #[inline]
+    fn put(&mut self, bytes: &[u8]) {
+        self.update(bytes);
+    }
+}
+
+impl Sink for Vec<u8> {
+    #[inline]
+    fn put(&mut self, bytes: &[u8]) {
+        self.extend_from_slice(bytes);
+    }
+}
+
+/// Feeds two sinks at once (hash and audit text).
+pub(crate) struct Tee<'a, A, B>(pub &'a mut A, pub &'a mut B);
+
+impl<A: Sink, B: Sink> Sink for Tee<'_, A, B> {
+    fn put(&mut self, bytes: &[u8]) {
+        self.0.put(bytes);
+        self.1.put(bytes);
+    }
+}
+
+const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
+
+/// `A–Z a–z 0–9 - _ . ~` (RFC 3986 unreserved).
+#[inline]
+pub(crate) fn is_unreserved(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~')
+}
+
+/// Writes `bytes` URI-encoded; `/` is kept when `keep_slash`.
+pub(crate) fn encode<S: Sink + ?Sized>(sink: &mut S, bytes: &[u8], keep_slash: bool) {
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if is_unreserved(b) || (keep_slash && b == b'/') {
+            continue;
+        }
+        sink.put(&bytes[start..i]);
+        sink.put(&[b'%', HEX_UPPER[usize::from(b >> 4)], HEX_UPPER[usize::from(b & 15)]]);
+        start = i + 1;
+    }
+    sink.put(&bytes[start..]);
+}
+
+fn hex_val(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// The bytes of a percent-encoded string, decoded: `%XX` becomes the byte,
+/// anything else (including `+` and a `%` not followed by two hex digits)
+/// stands for itself. With `decode == false`, the bytes as they are.
+#[derive(Clone)]
+pub(crate) struct Decoded<'a> {
+    rest: &'a [u8],
+    decode: bool,
+}
+
+impl<'a> Decoded<'a> {
+    pub(crate) fn new(s: &'a [u8]) -> Self {
+        Decoded { rest: s, decode: true }
+    }
+
+    pub(crate) fn raw(s: &'a [u8]) -> Self {
+        Decoded { rest: s, decode: false }
+    }
+}
+
+impl Iterator for Decoded<'_> {
+    type Item = u8;
+    #[inline]
+    fn next(&mut self) -> Option<u8> {
+        let (&b, tail) = self.rest.split_first()?;
+        if self.decode && b == b'%' && tail.len() >= 2 {
+            if let (Some(h), Some(l)) = (hex_val(tail[0]), hex_val(tail[1])) {
+                self.rest = &tail[2..];
+                return Some(h << 4 | l);
+            }
+        }
+        self.rest = tail;
+        Some(b)
+    }
+}
+
+/// The bytes of the strict URI encoding of `src` (no `/` kept), lazily: lets
+/// query parameters be sorted by their encoded form without building it.
+#[derive(Clone)]
+pub(crate) struct Encoded<I> {
+    src: I,
+    pending: [u8; 2],
+    npending: u8,
+}
+
+impl<I: Iterator<Item = u8>> Encoded<I> {
+    pub(crate) fn new(src: I) -> Self {
+        Encoded { src, pending: [0; 2], npending: 0 }
+    }
+}
+
+impl<I: Iterator<Item = u8>> Iterator for Encoded<I> {
+    type Item = u8;
+    #[inline]
+    fn next(&mut self) -> Option<u8> {
+        if self.npending > 0 {
+            let b = self.pending[2 - usize::from(self.npending)];
+            self.npending -= 1;
+            return Some(b);
+        }
+        let b = self.src.next()?;
+        if is_unreserved(b) {
+            return Some(b);
+        }
+        self.pending = [HEX_UPPER[usize::from(b >> 4)], HEX_UPPER[usize::from(b & 15)]];
+        self.npending = 2;
+        Some(b'%')
+    }
+}
+
+/// Writes an already-encoded component in canonical form: decoded, then
+/// strictly re-encoded (`/`, raw or decoded, kept when `keep_slash`). Runs
+/// that are already canonical are copied as is.
+pub(crate) fn reencode<S: Sink + ?Sized>(sink: &mut S, encoded: &[u8], keep_slash: bool) {
+    let mut start = 0;
+    let mut i = 0;
+    while i < encoded.len() {
+        let b = encoded[i];
+        if is_unreserved(b) || (keep_slash && b == b'/') {
+            i += 1;
+            continue;
+        }
+        if b == b'%' && i + 2 < encoded.len() {
+            if let (Some(h), Some(l)) = (hex_val(encoded[i + 1]), hex_val(encoded[i + 2])) {
+                let v = h << 4 | l;
+                sink.put(&encoded[start..i]);
+                if is_unreserved(v) || (keep_slash && v == b'/') {
+                    sink.put(&[v]);
+                } else {
+                    sink.put(&[b'%', HEX_UPPER[usize::from(v >> 4)], HEX_UPPER[usize::from(v & 15)]]);
+                }
+                i += 3;
+                start = i;
+                continue;
+            }
+        }
+        sink.put(&encoded[start..i]);
+        sink.put(&[b'%', HEX_UPPER[usize::from(b >> 4)], HEX_UPPER[usize::from(b & 15)]]);
+        i += 1;
+        start = i;
+    }
+    sink.put(&encoded[start..]);
+}
+
+/// `true` when every `%` in `s` starts a `%XX` escape.
+pub(crate) fn is_well_formed_percent(s: &[u8]) -> bool {
+    let mut i = 0;
+    while i < s.len() {
+        if s[i] == b'%' {
+            if i + 2 >= s.len() {
+                return false;
+            }
+            if hex_val(s[i + 1]).is_none() || hex_val(s[i + 2]).is_none() {
+                return false;
+            }
+            i += 3;
+        } else {
+            i += 1;
+        }
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn enc(s: &[u8], keep_slash: bool) -> String {
+        let mut v = Vec::new();
+        encode(&mut v, s, keep_slash);
+        String::from_utf8(v).unwrap()
+    }
+
+    fn re(s: &str) -> String {
+        let mut v = Vec::new();
+        reencode(&mut v, s.as_bytes(), false);
+        String::from_utf8(v).unwrap()
+    }
+
+    #[test]
+    fn unreserved_set_and_uppercase_hex() {
+        assert_eq!(enc(b"AZaz09-_.~", false), "AZaz09-_.~");
+        assert_eq!(enc(b" ", false), "%20");
+        assert_eq!(enc(b"+", false), "%2B");
+        assert_eq!(enc(b"*", false), "%2A");
+        assert_eq!(enc(b"a/b", false), "a%2Fb");
+        assert_eq!(enc(b"a/b", true), "a/b");
+        assert_eq!(enc("é日🚀".as_bytes(), false), "%C3%A9%E6%97%A5%F0%9F%9A%80");
+        assert_eq!(enc(b"!'()*$&=;:@,?#[]%", false), "%21%27%28%29%2A%24%26%3D%3B%3A%40%2C%3F%23%5B%5D%25");
+    }
+
+    #[test]
+    fn reencode_decodes_then_encodes_strictly() {
+        assert_eq!(re("a%20b"), "a%20b");
+        assert_eq!(re("a+b"), "a%2Bb");
+        assert_eq!(re("%7e%41"), "~A");
+        assert_eq!(re("%2f"), "%2F");
+        assert_eq!(re("100%"), "100%25");
+        assert_eq!(re("%zz%2"), "%25zz%252");
+        assert_eq!(re("ሴ"), "%E1%88%B4");
+        assert_eq!(re(""), "");
+        let mut v = Vec::new();
+        reencode(&mut v, b"/a%2Fb/c%20d/", true);
+        assert_eq!(v, b"/a/b/c%20d/");
+    }
+
+    #[test]
+    fn lazy_forms_match_eager_ones() {
+        for s in ["a%20b", "a+b", "%7e", "100%", "%zz%2", "ሴ=x", "", "%"] {
+            let lazy: Vec<u8> = Encoded::new(Decoded::new(s.as_bytes())).collect();
+            assert_eq!(String::from_utf8(lazy).unwrap(), re(s), "{s}");
+            let raw: Vec<u8> = Encoded::new(Decoded::raw(s.as_bytes())).collect();
+            assert_eq!(String::from_utf8(raw).unwrap(), enc(s.as_bytes(), false), "{s}");
+        }
+    }
+
+    #[test]
+    fn percent_well_formedness() {
+        assert!(is_well_formed_percent(b"/a%20b%2F"));
+        assert!(is_well_formed_percent(b""));
+        assert!(!is_well_formed_percent(b"%"));
+        assert!(!is_well_formed_percent(b"%2"));
+        assert!(!is_well_formed_percent(b"%zz"));
+        assert!(!is_well_formed_percent(b"a%g0"));
+    }
+}

@@ -1,0 +1,182 @@
+//! Canonical headers and the signed-headers list: lowercase names, sorted;
+//! values trimmed with inner whitespace folded; repeated names joined with
+//! `,` in arrival order.
+
+use std::cmp::Ordering;
+
+use super::encode::Sink;
+use crate::Error;
+
+/// A header to be signed, as the caller gave it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Header<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) value: &'a str,
+}
+
+/// RFC 9110 `tchar`.
+fn is_tchar(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+}
+
+/// Whether `s` is an RFC 9110 token (header names, methods).
+pub(crate) fn is_token(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(is_tchar)
+}
+
+/// Checks a header: the name is a token; the value has no control byte
+/// other than tab, and line breaks only as obs-fold (CRLF or LF followed by
+/// a space or tab).
+pub(crate) fn validate(name: &str, value: &str) -> Result<(), Error> {
+    if !is_token(name) {
+        return Err(Error::InvalidHeaderName(name.escape_debug().to_string()));
+    }
+    let v = value.as_bytes();
+    for (i, &b) in v.iter().enumerate() {
+        let ok = match b {
+            b'\t' => true,
+            b'\r' => v.get(i + 1) == Some(&b'\n'),
+            b'\n' => matches!(v.get(i + 1), Some(b' ' | b'\t')),
+            _ => !b.is_ascii_control(),
+        };
+        if !ok {
+            return Err(Error::InvalidHeaderValue(name.to_string()));
+        }
+    }
+    Ok(())
+}
+
+fn is_ws(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+/// Writes `value` trimmed, each run of whitespace (obs-fold included) as one space.
+pub(crate) fn write_value<S: Sink + ?Sized>(sink: &mut S, value: &str) {
+    let v = value.as_bytes();
+    let mut words = v.split(|&b| is_ws(b)).filter(|w| !w.is_empty());
+    if let Some(first) = words.next() {
+        sink.put(first);
+        for w in words {
+            sink.put(b" ");
+            sink.put(w);
+        }
+    }
+}
+
+/// Writes `name` in lowercase.
+pub(crate) fn write_name<S: Sink + ?Sized>(sink: &mut S, name: &str) {
+    let b = name.as_bytes();
+    if !b.iter().any(u8::is_ascii_uppercase) {
+        sink.put(b);
+        return;
+    }
+    for &c in b {
+        sink.put(&[c.to_ascii_lowercase()]);
+    }
+}
+
+fn cmp_names(a: &str, b: &str) -> Ordering {
+    a.bytes().map(|c| c.to_ascii_lowercase()).cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+}
+
+/// Sorts by lowercase name; equal names keep their arrival order.
+pub(crate) fn sort(headers: &mut [Header<'_>]) {
+    headers.sort_by(|a, b| cmp_names(a.name, b.name));
+}
+
+/// Writes `name:value\n` per distinct name, for sorted headers.
+pub(crate) fn write_canonical<S: Sink + ?Sized>(sink: &mut S, sorted: &[Header<'_>]) {
+    let mut prev: Option<&str> = None;
+    for h in sorted {
+        match prev {
+            Some(p) if p.eq_ignore_ascii_case(h.name) => sink.put(b","),
+            Some(_) => {
+                sink.put(b"\n");
+                write_name(sink, h.name);
+                sink.put(b":");
+            }
+            None => {
+                write_name(sink, h.name);
+                sink.put(b":");
+            }
+        }
+        write_value(sink, h.value);
+        prev = Some(h.name);
+    }
+    if prev.is_some() {
+        sink.put(b"\n");
+    }
+}
+
+/// Writes `name1;name2;...` (distinct lowercase names), for sorted headers.
+pub(crate) fn write_signed<S: Sink + ?Sized>(sink: &mut S, sorted: &[Header<'_>]) {
+    let mut prev: Option<&str> = None;
+    for h in sorted {
+        match prev {
+            Some(p) if p.eq_ignore_ascii_case(h.name) => continue,
+            Some(_) => sink.put(b";"),
+            None => {}
+        }
+        write_name(sink, h.name);
+        prev = Some(h.name);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn canon(hs: &[(&str, &str)]) -> (String, String) {
+        let mut v: Vec<Header<'_>> = hs.iter().map(|&(name, value)| Header { name, value }).collect();
+        sort(&mut v);
+        let (mut c, mut s) = (Vec::new(), Vec::new());
+        write_canonical(&mut c, &v);
+        write_signed(&mut s, &v);
+        (String::from_utf8(c).unwrap(), String::from_utf8(s).unwrap())
+    }
+
+    #[test]
+    fn lowercases_sorts_trims_folds_and_joins() {
+        let (c, s) = canon(&[
+            ("My-Header1", "value4"),
+            ("Host", "example.amazonaws.com"),
+            ("my-header1", "value1"),
+            ("MY-HEADER2", "  \"a   b   c\"  "),
+            ("My-Header1", "value3"),
+            ("my-header1", "value1"),
+        ]);
+        assert_eq!(
+            c,
+            "host:example.amazonaws.com\nmy-header1:value4,value1,value3,value1\nmy-header2:\"a b c\"\n"
+        );
+        assert_eq!(s, "host;my-header1;my-header2");
+    }
+
+    #[test]
+    fn folds_obs_fold_line_breaks() {
+        let (c, _) = canon(&[("My-Header1", "value1\n  value2\r\n\t   value3")]);
+        assert_eq!(c, "my-header1:value1 value2 value3\n");
+        let (c, _) = canon(&[("Empty", ""), ("Blank", "   ")]);
+        assert_eq!(c, "blank:\nempty:\n");
+    }
+
+    #[test]
+    fn validation() {
+        assert!(validate("x-amz-meta-a", "ok\tvalue").is_ok());
+        assert!(validate("x", "a\n b").is_ok());
+        assert!(validate("x", "a\r\n\tb").is_ok());
+        assert_eq!(validate("x", "a\r\nb"), Err(Error::InvalidHeaderValue("x".into())));
+        assert!(validate("x", "a\nb").is_err());
+        assert!(validate("x", "a\rb").is_err());
+        assert!(validate("x", "a\n").is_err());
+        assert!(validate("x", "a\0b").is_err());
+        assert!(validate("x", "a\x7fb").is_err());
+        assert!(validate("", "v").is_err());
+        assert!(validate("bad name", "v").is_err());
+        assert!(validate("bad:name", "v").is_err());
+        assert!(validate("naïve", "v").is_err());
+        // The value never appears in the error.
+        let e = validate("x-secret", "hunter2\n").unwrap_err();
+        assert!(!e.to_string().contains("hunter2"));
+    }
+}

@@ -1,0 +1,566 @@
+//! The signer: credentials, region, service, rules and a signing-key cache.
+//! Both outputs (headers and presigned URLs) go through the same steps here.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use sha2::{Digest, Sha256};
+
+use crate::audit::Audit;
+use crate::authorization::AuthorizationHeaders;
+use crate::canonical::encode::{encode, Sink};
+use crate::canonical::headers::{self, Header};
+use crate::canonical::query::{self, Component, Param};
+use crate::canonical::{CanonicalQuery, CanonicalRequest};
+use crate::presign::PresignedUrl;
+use crate::request::{Payload, Request, EMPTY_SHA256, UNSIGNED_PAYLOAD};
+use crate::settings::{SessionTokenMode, SigningSettings};
+use crate::signing_key::{SigningKey, SigningKeyCache};
+use crate::string_to_sign::{self, is_scope_part, CredentialScope, ALGORITHM};
+use crate::{Credentials, Error, SigningTime};
+
+/// Query parameters the signer writes itself.
+const RESERVED_PARAMS: [&str; 7] = [
+    "X-Amz-Algorithm",
+    "X-Amz-Credential",
+    "X-Amz-Date",
+    "X-Amz-Expires",
+    "X-Amz-SignedHeaders",
+    "X-Amz-Signature",
+    "X-Amz-Security-Token",
+];
+
+/// Signs requests with one set of credentials for one region and service.
+///
+/// Cheap to clone; clones share the signing-key cache. `Send + Sync`.
+///
+/// ```
+/// use awsig::{Credentials, Endpoint, ObjectKey, Request, Signer, SigningTime};
+/// use std::time::Duration;
+///
+/// let creds = Credentials::new("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", None)?;
+/// let signer = Signer::new(creds, "us-east-1", "s3")?;
+/// let endpoint = Endpoint::aws_s3("us-east-1")?;
+/// let req = Request::new("GET", &endpoint).bucket("examplebucket").key(ObjectKey::new("test.txt"));
+/// let url = signer.presign(&req, SigningTime::parse("20130524T000000Z")?, Duration::from_secs(86400))?;
+/// assert!(url.as_str().ends_with(
+///     "X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404"));
+/// # Ok::<(), awsig::Error>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct Signer {
+    credentials: Credentials,
+    region: String,
+    service: String,
+    settings: SigningSettings,
+    cache: Arc<SigningKeyCache>,
+}
+
+/// The payload hash as written into the canonical request.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum PayloadHash {
+    Hex([u8; 64]),
+    Literal(&'static str),
+}
+
+impl PayloadHash {
+    pub(crate) fn of(payload: Payload<'_>) -> Result<Self, Error> {
+        Ok(match payload {
+            Payload::Bytes(b"") => PayloadHash::Literal(EMPTY_SHA256),
+            Payload::Bytes(body) => {
+                let mut hex = [0u8; 64];
+                let _ = hex::encode_to_slice(Sha256::digest(body), &mut hex);
+                PayloadHash::Hex(hex)
+            }
+            Payload::Precomputed(h) => {
+                if h.len() != 64 || !h.bytes().all(|b| b.is_ascii_hexdigit()) {
+                    return Err(Error::InvalidPayloadHash);
+                }
+                let mut hex = [0u8; 64];
+                for (d, s) in hex.iter_mut().zip(h.bytes()) {
+                    *d = s.to_ascii_lowercase();
+                }
+                PayloadHash::Hex(hex)
+            }
+            Payload::Unsigned => PayloadHash::Literal(UNSIGNED_PAYLOAD),
+            Payload::Streaming(s) => PayloadHash::Literal(s.as_str()),
+        })
+    }
+
+    pub(crate) fn as_str(&self) -> &str {
+        match self {
+            // Only ASCII hex digits are ever stored.
+            PayloadHash::Hex(h) => std::str::from_utf8(h).unwrap_or_default(),
+            PayloadHash::Literal(s) => s,
+        }
+    }
+}
+
+/// Whether the signature goes into headers or into the URL.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Header,
+    Query,
+}
+
+impl Signer {
+    /// A signer for `region` and `service`, with the rules of
+    /// [`SigningSettings::for_service`] and a cache of its own.
+    ///
+    /// ```
+    /// use awsig::{Credentials, Signer};
+    /// let creds = Credentials::new("AKID", "secret", None)?;
+    /// assert!(Signer::new(creds.clone(), "us-east-1", "s3").is_ok());
+    /// assert!(Signer::new(creds, "us-east-1", "s3/x").is_err());
+    /// # Ok::<(), awsig::Error>(())
+    /// ```
+    pub fn new(credentials: Credentials, region: &str, service: &str) -> Result<Self, Error> {
+        if !is_scope_part(region) {
+            return Err(Error::InvalidRegion(region.escape_debug().to_string()));
+        }
+        if !is_scope_part(service) {
+            return Err(Error::InvalidService(service.escape_debug().to_string()));
+        }
+        Ok(Signer {
+            credentials,
+            region: region.to_string(),
+            service: service.to_string(),
+            settings: SigningSettings::for_service(service),
+            cache: Arc::new(SigningKeyCache::new()),
+        })
+    }
+
+    /// The same signer with other default rules.
+    ///
+    /// ```
+    /// # let creds = awsig::Credentials::new("AKID", "secret", None)?;
+    /// let signer = awsig::Signer::new(creds, "us-east-1", "execute-api")?
+    ///     .with_settings(awsig::SigningSettings::generic());
+    /// # Ok::<(), awsig::Error>(())
+    /// ```
+    pub fn with_settings(mut self, settings: SigningSettings) -> Self {
+        self.settings = settings;
+        self
+    }
+
+    /// The same signer using a shared key cache.
+    ///
+    /// ```
+    /// # let creds = awsig::Credentials::new("AKID", "secret", None)?;
+    /// let cache = std::sync::Arc::new(awsig::SigningKeyCache::new());
+    /// let signer = awsig::Signer::new(creds, "us-east-1", "s3")?.with_cache(cache);
+    /// # Ok::<(), awsig::Error>(())
+    /// ```
+    pub fn with_cache(mut self, cache: Arc<SigningKeyCache>) -> Self {
+        self.cache = cache;
+        self
+    }
+
+    /// The credentials.
+    ///
+    /// ```
+    /// # let creds = awsig::Credentials::new("AKID", "secret", None)?;
+    /// let signer = awsig::Signer::new(creds, "us-east-1", "s3")?;
+    /// assert_eq!(signer.credentials().access_key_id(), "AKID");
+    /// # Ok::<(), awsig::Error>(())
+    /// ```
+    pub fn credentials(&self) -> &Credentials {
+        &self.credentials
+    }
+
+    /// The region.
+    ///
+    /// ```
+    /// # let creds = awsig::Credentials::new("AKID", "secret", None)?;
+    /// assert_eq!(awsig::Signer::new(creds, "eu-west-1", "s3")?.region(), "eu-west-1");
+    /// # Ok::<(), awsig::Error>(())
+    /// ```
+    pub fn region(&self) -> &str {
+        &self.region
+    }
+
+    /// The service signing name.
+    ///
+    /// ```
+    /// # let creds = awsig::Credentials::new("AKID", "secret", None)?;
+    /// assert_eq!(awsig::Signer::new(creds, "eu-west-1", "s3")?.service(), "s3");
+    /// # Ok::<(), awsig::Error>(())
+    /// ```
+    pub fn service(&self) -> &str {
+        &self.service
+    }
+
+    /// The default rules.
+    ///
+    /// ```
+    /// # let creds = awsig::Credentials::new("AKID", "secret", None)?;
+    /// let signer = awsig::Signer::new(creds, "us-east-1", "s3")?;
+    /// assert_eq!(signer.settings(), &awsig::SigningSettings::s3());
+    /// # Ok::<(), awsig::Error>(())
+    /// ```
+    pub fn settings(&self) -> &SigningSettings {
+        &self.settings
+    }
+
+    /// The credential scope for a signing time.
+    ///
+    /// ```
+    /// # let creds = awsig::Credentials::new("AKID", "secret", None)?;
+    /// let signer = awsig::Signer::new(creds, "us-east-1", "s3")?;
+    /// let t = awsig::SigningTime::parse("20130524T000000Z")?;
+    /// assert_eq!(signer.credential_scope(&t).to_string(), "20130524/us-east-1/s3/aws4_request");
+    /// # Ok::<(), awsig::Error>(())
+    /// ```
+    pub fn credential_scope<'s>(&'s self, time: &'s SigningTime) -> CredentialScope<'s> {
+        CredentialScope::trusted(time.date_stamp(), &self.region, &self.service)
+    }
+
+    /// The signing key for a signing time, from the cache.
+    ///
+    /// ```
+    /// # let creds = awsig::Credentials::new("AKID", "secret", None)?;
+    /// let signer = awsig::Signer::new(creds, "us-east-1", "s3")?;
+    /// let key = signer.signing_key(&awsig::SigningTime::parse("20130524T000000Z")?);
+    /// assert_eq!(key.sign(b"x").len(), 64);
+    /// # Ok::<(), awsig::Error>(())
+    /// ```
+    pub fn signing_key(&self, time: &SigningTime) -> SigningKey {
+        self.cache.get(&self.credentials, &self.credential_scope(time))
+    }
+
+    /// Signs with the `Authorization` header: returns the headers to add
+    /// (`x-amz-date`, `x-amz-content-sha256` under the S3 rules,
+    /// `x-amz-security-token` with a session token, `authorization`).
+    ///
+    /// ```
+    /// use awsig::{Credentials, Endpoint, ObjectKey, Payload, Request, Signer, SigningTime};
+    /// let creds = Credentials::new("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", None)?;
+    /// let signer = Signer::new(creds, "us-east-1", "s3")?;
+    /// let endpoint = Endpoint::aws_s3("us-east-1")?;
+    /// let headers = [("Range", "bytes=0-9")];
+    /// let req = Request::new("GET", &endpoint).bucket("examplebucket")
+    ///     .key(ObjectKey::new("test.txt")).headers(&headers);
+    /// let signed = signer.sign(&req, SigningTime::parse("20130524T000000Z")?)?;
+    /// assert_eq!(signed.signature(), "f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41");
+    /// for (name, value) in signed.headers() {
+    ///     println!("{name}: {value}");
+    /// }
+    /// # Ok::<(), awsig::Error>(())
+    /// ```
+    pub fn sign(&self, request: &Request<'_>, time: SigningTime) -> Result<AuthorizationHeaders, Error> {
+        self.sign_inner(request, time, None)
+    }
+
+    /// [`Signer::sign`], plus every intermediate string.
+    ///
+    /// ```
+    /// use awsig::{Credentials, Request, Signer, SigningTime};
+    /// let creds = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None)?;
+    /// let signer = Signer::new(creds, "us-east-1", "iam")?;
+    /// let req = Request::from_url("GET", "https://iam.amazonaws.com/?Action=ListUsers&Version=2010-05-08")?;
+    /// let (_, audit) = signer.audit_sign(&req, SigningTime::parse("20150830T123600Z")?)?;
+    /// println!("{audit}");
+    /// assert!(audit.canonical_request.starts_with("GET\n/\nAction=ListUsers&Version=2010-05-08\n"));
+    /// # Ok::<(), awsig::Error>(())
+    /// ```
+    pub fn audit_sign(
+        &self,
+        request: &Request<'_>,
+        time: SigningTime,
+    ) -> Result<(AuthorizationHeaders, Audit), Error> {
+        let mut audit = Audit::default();
+        let signed = self.sign_inner(request, time, Some(&mut audit))?;
+        Ok((signed, audit))
+    }
+
+    /// A presigned URL valid for `expires` (whole seconds, 1 s to the
+    /// configured maximum, 7 days by default).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use awsig::{Credentials, Endpoint, Error, ObjectKey, Request, Signer, SigningTime};
+    /// let signer = Signer::new(Credentials::new("AKID", "secret", None)?, "us-east-1", "s3")?;
+    /// let endpoint = Endpoint::parse("http://127.0.0.1:9000")?;
+    /// let params = [("response-content-disposition", "attachment; filename=\"résumé 2024.pdf\"")];
+    /// let req = Request::new("GET", &endpoint).bucket("docs").key(ObjectKey::new("cv.pdf")).params(&params);
+    /// let t = SigningTime::parse("20240101T000000Z")?;
+    /// let url = signer.presign(&req, t, Duration::from_secs(900))?;
+    /// assert!(url.as_str().starts_with("http://127.0.0.1:9000/docs/cv.pdf?X-Amz-Algorithm="));
+    /// assert!(matches!(signer.presign(&req, t, Duration::from_secs(604801)),
+    ///                  Err(Error::InvalidExpiry { .. })));
+    /// # Ok::<(), awsig::Error>(())
+    /// ```
+    pub fn presign(
+        &self,
+        request: &Request<'_>,
+        time: SigningTime,
+        expires: Duration,
+    ) -> Result<PresignedUrl, Error> {
+        self.presign_inner(request, time, expires, None)
+    }
+
+    /// [`Signer::presign`], plus every intermediate string.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use awsig::{Credentials, Endpoint, ObjectKey, Request, Signer, SigningTime};
+    /// let signer = Signer::new(Credentials::new("AKID", "secret", None)?, "us-east-1", "s3")?;
+    /// let endpoint = Endpoint::aws_s3("us-east-1")?;
+    /// let req = Request::new("GET", &endpoint).bucket("b1").key(ObjectKey::new("k"));
+    /// let (url, audit) = signer.audit_presign(&req, SigningTime::parse("20240101T000000Z")?, Duration::from_secs(60))?;
+    /// assert_eq!(url.signature(), audit.signature);
+    /// # Ok::<(), awsig::Error>(())
+    /// ```
+    pub fn audit_presign(
+        &self,
+        request: &Request<'_>,
+        time: SigningTime,
+        expires: Duration,
+    ) -> Result<(PresignedUrl, Audit), Error> {
+        let mut audit = Audit::default();
+        let url = self.presign_inner(request, time, expires, Some(&mut audit))?;
+        Ok((url, audit))
+    }
+
+    fn sign_inner(
+        &self,
+        req: &Request<'_>,
+        time: SigningTime,
+        mut audit: Option<&mut Audit>,
+    ) -> Result<AuthorizationHeaders, Error> {
+        req.validate()?;
+        let settings = req.settings.unwrap_or(&self.settings);
+        let payload = PayloadHash::of(req.payload.unwrap_or(Payload::Bytes(b"")))?;
+        let mut host = Vec::new();
+        req.write_host(&mut host);
+        let host = String::from_utf8_lossy(&host);
+        let token = self.credentials.session_token();
+        let sign_token = token.filter(|_| settings.session_token == SessionTokenMode::Signed);
+
+        let mut hdrs = Vec::with_capacity(req.headers.len() + 4);
+        collect_headers(&mut hdrs, req, settings, Mode::Header, &host)?;
+        hdrs.push(Header { name: "x-amz-date", value: time.amz_date() });
+        if settings.content_sha256_header {
+            hdrs.push(Header { name: "x-amz-content-sha256", value: payload.as_str() });
+        }
+        if let Some(t) = sign_token {
+            hdrs.push(Header { name: "x-amz-security-token", value: t });
+        }
+        headers::sort(&mut hdrs);
+
+        let mut params = Vec::with_capacity(req.params.len() + 4);
+        collect_params(&mut params, req)?;
+        query::sort(&mut params);
+
+        let scope = self.credential_scope(&time);
+        let creq = CanonicalRequest {
+            method: req.method,
+            path: req.path_spec(),
+            query: CanonicalQuery::Params(&params),
+            headers: &hdrs,
+            payload_hash: payload.as_str(),
+            settings,
+        };
+        let signature = self.signature(&creq, &time, &scope, audit.as_deref_mut());
+
+        let mut authorization = Vec::with_capacity(160 + 20 * hdrs.len());
+        authorization.extend_from_slice(ALGORITHM.as_bytes());
+        authorization.extend_from_slice(b" Credential=");
+        authorization.extend_from_slice(self.credentials.access_key_id().as_bytes());
+        authorization.push(b'/');
+        scope.write(&mut authorization);
+        authorization.extend_from_slice(b", SignedHeaders=");
+        headers::write_signed(&mut authorization, &hdrs);
+        authorization.extend_from_slice(b", Signature=");
+        authorization.extend_from_slice(&signature);
+        if let Some(a) = audit {
+            a.credential_scope = scope.to_string();
+            let mut sh = Vec::new();
+            headers::write_signed(&mut sh, &hdrs);
+            a.signed_headers = into_string(sh);
+            a.redact(token);
+        }
+        Ok(AuthorizationHeaders::new(
+            time,
+            settings.content_sha256_header.then_some(payload),
+            token.map(str::to_owned),
+            into_string(authorization),
+        ))
+    }
+
+    fn presign_inner(
+        &self,
+        req: &Request<'_>,
+        time: SigningTime,
+        expires: Duration,
+        mut audit: Option<&mut Audit>,
+    ) -> Result<PresignedUrl, Error> {
+        req.validate()?;
+        let settings = req.settings.unwrap_or(&self.settings);
+        let secs = expires.as_secs();
+        if secs == 0 || secs > settings.max_expires_secs || expires.subsec_nanos() != 0 {
+            return Err(Error::InvalidExpiry { seconds: secs, max: settings.max_expires_secs });
+        }
+        let payload = match req.payload {
+            Some(p) => PayloadHash::of(p)?,
+            None if settings.unsigned_presign_payload => PayloadHash::Literal(UNSIGNED_PAYLOAD),
+            None => PayloadHash::Literal(EMPTY_SHA256),
+        };
+        let mut host = Vec::new();
+        req.write_host(&mut host);
+        let host = String::from_utf8_lossy(&host);
+        let token = self.credentials.session_token();
+        let after_signing = settings.session_token == SessionTokenMode::AfterSigning;
+
+        let mut hdrs = Vec::with_capacity(req.headers.len() + 1);
+        collect_headers(&mut hdrs, req, settings, Mode::Query, &host)?;
+        headers::sort(&mut hdrs);
+        let mut signed_headers = Vec::with_capacity(8 * hdrs.len());
+        headers::write_signed(&mut signed_headers, &hdrs);
+        let signed_headers = into_string(signed_headers);
+
+        let scope = self.credential_scope(&time);
+        let mut credential = Vec::with_capacity(64);
+        credential.extend_from_slice(self.credentials.access_key_id().as_bytes());
+        credential.push(b'/');
+        scope.write(&mut credential);
+        let credential = into_string(credential);
+        let expires_text = secs.to_string();
+
+        let mut params = Vec::with_capacity(req.params.len() + 6);
+        collect_params(&mut params, req)?;
+        for (name, value) in [
+            ("X-Amz-Algorithm", ALGORITHM),
+            ("X-Amz-Credential", credential.as_str()),
+            ("X-Amz-Date", time.amz_date()),
+            ("X-Amz-Expires", expires_text.as_str()),
+            ("X-Amz-SignedHeaders", signed_headers.as_str()),
+        ] {
+            params.push(Param { name: Component::Raw(name), value: Component::Raw(value) });
+        }
+        if let Some(t) = token.filter(|_| !after_signing) {
+            params.push(Param {
+                name: Component::Raw("X-Amz-Security-Token"),
+                value: Component::Raw(t),
+            });
+        }
+        query::sort(&mut params);
+
+        let mut url = Vec::with_capacity(256 + req.query.len() + 3 * token.map_or(0, str::len));
+        req.write_url_prefix(&mut url);
+        url.push(b'?');
+        let query_start = url.len();
+        query::write(&mut url, &params);
+        let creq = CanonicalRequest {
+            method: req.method,
+            path: req.path_spec(),
+            query: CanonicalQuery::Rendered(&url[query_start..]),
+            headers: &hdrs,
+            payload_hash: payload.as_str(),
+            settings,
+        };
+        let signature = self.signature(&creq, &time, &scope, audit.as_deref_mut());
+        if let Some(t) = token.filter(|_| after_signing) {
+            url.extend_from_slice(b"&X-Amz-Security-Token=");
+            encode(&mut url, t.as_bytes(), false);
+        }
+        url.extend_from_slice(b"&X-Amz-Signature=");
+        url.extend_from_slice(&signature);
+        if let Some(a) = audit {
+            a.credential_scope = scope.to_string();
+            a.signed_headers = signed_headers;
+            a.redact(token);
+        }
+        Ok(PresignedUrl::new(into_string(url), time, secs))
+    }
+
+    /// Hashes the canonical request, writes the string to sign into the
+    /// cached HMAC state, and returns the hex signature.
+    fn signature(
+        &self,
+        creq: &CanonicalRequest<'_>,
+        time: &SigningTime,
+        scope: &CredentialScope<'_>,
+        audit: Option<&mut Audit>,
+    ) -> [u8; 64] {
+        let key = self.cache.get(&self.credentials, scope);
+        let mut mac = key.mac();
+        let mut sig = [0u8; 64];
+        match audit {
+            None => {
+                let hash = creq.hash(None);
+                string_to_sign::write(&mut mac, time.amz_date(), scope, &hash);
+                let _ = hex::encode_to_slice(hmac::Mac::finalize(mac).into_bytes(), &mut sig);
+            }
+            Some(a) => {
+                let mut text = Vec::new();
+                let hash = creq.hash(Some(&mut text));
+                let mut sts = Vec::new();
+                string_to_sign::write(&mut sts, time.amz_date(), scope, &hash);
+                mac.put(&sts);
+                let _ = hex::encode_to_slice(hmac::Mac::finalize(mac).into_bytes(), &mut sig);
+                a.canonical_request = into_string(text);
+                a.string_to_sign = into_string(sts);
+                a.signature = into_string(sig.to_vec());
+            }
+        }
+        sig
+    }
+}
+
+/// Builds a `String` from bytes the signer wrote (always UTF-8: ASCII plus
+/// slices of `&str` inputs).
+pub(crate) fn into_string(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// Validates the caller's headers and adds the signable ones (and `host`, if
+/// the caller gave none).
+fn collect_headers<'a>(
+    out: &mut Vec<Header<'a>>,
+    req: &Request<'a>,
+    settings: &SigningSettings,
+    mode: Mode,
+    host: &'a str,
+) -> Result<(), Error> {
+    let mut has_host = false;
+    for &(name, value) in req.headers {
+        headers::validate(name, value)?;
+        let reserved = ["authorization", "x-amz-date", "x-amz-security-token"]
+            .iter()
+            .any(|r| name.eq_ignore_ascii_case(r))
+            || (mode == Mode::Header
+                && settings.content_sha256_header
+                && name.eq_ignore_ascii_case("x-amz-content-sha256"));
+        if reserved {
+            return Err(Error::Reserved(name.to_ascii_lowercase()));
+        }
+        if name.eq_ignore_ascii_case("host") {
+            has_host = true;
+        } else if settings.is_excluded(name) {
+            continue;
+        }
+        out.push(Header { name, value });
+    }
+    if !has_host {
+        out.push(Header { name: "host", value: host });
+    }
+    Ok(())
+}
+
+/// Collects the caller's query parameters (from the URL and as text),
+/// refusing the ones the signer writes itself.
+fn collect_params<'a>(out: &mut Vec<Param<'a>>, req: &Request<'a>) -> Result<(), Error> {
+    out.extend(query::parse_encoded(req.query));
+    out.extend(
+        req.params
+            .iter()
+            .map(|&(n, v)| Param { name: Component::Raw(n), value: Component::Raw(v) }),
+    );
+    for p in out.iter() {
+        if let Some(r) = RESERVED_PARAMS.iter().find(|r| p.name_is(r)) {
+            return Err(Error::Reserved(r.to_string()));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,120 @@
+//! The credential scope and the string to sign.
+
+use std::fmt;
+
+use super::canonical::encode::Sink;
+use crate::Error;
+
+/// The SigV4 algorithm name.
+pub const ALGORITHM: &str = "AWS4-HMAC-SHA256";
+
+/// Checks a region or service name: non-empty, `A-Z a-z 0-9 - _ .` only.
+pub(crate) fn is_scope_part(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+}
+
+/// `date/region/service/aws4_request`: what a signature is valid for.
+///
+/// ```
+/// use awsig::CredentialScope;
+/// let scope = CredentialScope::new("20130524", "us-east-1", "s3")?;
+/// assert_eq!(scope.to_string(), "20130524/us-east-1/s3/aws4_request");
+/// assert!(CredentialScope::new("20130524", "us east", "s3").is_err());
+/// # Ok::<(), awsig::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CredentialScope<'a> {
+    date: &'a str,
+    region: &'a str,
+    service: &'a str,
+}
+
+impl<'a> CredentialScope<'a> {
+    /// Validates the parts: `date` is `YYYYMMDD`; region and service are
+    /// non-empty and use `A-Z a-z 0-9 - _ .` only.
+    ///
+    /// ```
+    /// assert!(awsig::CredentialScope::new("2013-05-24", "us-east-1", "s3").is_err());
+    /// ```
+    pub fn new(date: &'a str, region: &'a str, service: &'a str) -> Result<Self, Error> {
+        if date.len() != 8 || !date.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(Error::InvalidTime(format!("date stamp {date:?} is not YYYYMMDD")));
+        }
+        if !is_scope_part(region) {
+            return Err(Error::InvalidRegion(region.escape_debug().to_string()));
+        }
+        if !is_scope_part(service) {
+            return Err(Error::InvalidService(service.escape_debug().to_string()));
+        }
+        Ok(CredentialScope { date, region, service })
+    }
+
+    /// Parts already validated by the caller.
+    pub(crate) fn trusted(date: &'a str, region: &'a str, service: &'a str) -> Self {
+        CredentialScope { date, region, service }
+    }
+
+    /// `YYYYMMDD`.
+    ///
+    /// ```
+    /// assert_eq!(awsig::CredentialScope::new("20130524", "us-east-1", "s3")?.date(), "20130524");
+    /// # Ok::<(), awsig::Error>(())
+    /// ```
+    pub fn date(&self) -> &'a str {
+        self.date
+    }
+
+    /// The region.
+    ///
+    /// ```
+    /// assert_eq!(awsig::CredentialScope::new("20130524", "eu-west-1", "s3")?.region(), "eu-west-1");
+    /// # Ok::<(), awsig::Error>(())
+    /// ```
+    pub fn region(&self) -> &'a str {
+        self.region
+    }
+
+    /// The service signing name.
+    ///
+    /// ```
+    /// assert_eq!(awsig::CredentialScope::new("20130524", "us-east-1", "iam")?.service(), "iam");
+    /// # Ok::<(), awsig::Error>(())
+    /// ```
+    pub fn service(&self) -> &'a str {
+        self.service
+    }
+
+    pub(crate) fn write<S: Sink + ?Sized>(&self, sink: &mut S) {
+        sink.put_str(self.date);
+        sink.put(b"/");
+        sink.put_str(self.region);
+        sink.put(b"/");
+        sink.put_str(self.service);
+        sink.put(b"/aws4_request");
+    }
+}
+
+impl fmt::Display for CredentialScope<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}/{}/aws4_request", self.date, self.region, self.service)
+    }
+}
+
+/// Writes `AWS4-HMAC-SHA256\n{amz_date}\n{scope}\n{hex(hash)}`.
+pub(crate) fn write<S: Sink + ?Sized>(
+    sink: &mut S,
+    amz_date: &str,
+    scope: &CredentialScope<'_>,
+    canonical_request_hash: &[u8; 32],
+) {
+    sink.put_str(ALGORITHM);
+    sink.put(b"\n");
+    sink.put_str(amz_date);
+    sink.put(b"\n");
+    scope.write(sink);
+    sink.put(b"\n");
+    let mut hex = [0u8; 64];
+    // Cannot fail: the buffer is exactly twice the input length.
+    let _ = hex::encode_to_slice(canonical_request_hash, &mut hex);
+    sink.put(&hex);
+}
