@@ -61,7 +61,11 @@ impl Audit {
 
 impl fmt::Display for Audit {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "Canonical request:\n{}\n", self.clean(&self.canonical_request))?;
+        writeln!(
+            f,
+            "Canonical request:\n{}\n",
+            self.clean(&self.canonical_request)
+        )?;
         writeln!(f, "String to sign:\n{}\n", self.string_to_sign)?;
         writeln!(f, "Credential scope: {}", self.credential_scope)?;
         writeln!(f, "Signed headers: {}", self.signed_headers)?;

@@ -34,7 +34,12 @@ impl AuthorizationHeaders {
         security_token: Option<String>,
         authorization: String,
     ) -> Self {
-        AuthorizationHeaders { time, content_sha256, security_token, authorization }
+        AuthorizationHeaders {
+            time,
+            content_sha256,
+            security_token,
+            authorization,
+        }
     }
 
     /// `(name, value)` for every header to add, names in lowercase.
@@ -54,8 +59,12 @@ impl AuthorizationHeaders {
     pub fn headers(&self) -> impl Iterator<Item = (&'static str, &str)> {
         [
             Some(("x-amz-date", self.time.amz_date())),
-            self.content_sha256.as_ref().map(|h| ("x-amz-content-sha256", h.as_str())),
-            self.security_token.as_deref().map(|t| ("x-amz-security-token", t)),
+            self.content_sha256
+                .as_ref()
+                .map(|h| ("x-amz-content-sha256", h.as_str())),
+            self.security_token
+                .as_deref()
+                .map(|t| ("x-amz-security-token", t)),
             Some(("authorization", self.authorization.as_str())),
         ]
         .into_iter()
@@ -139,7 +148,10 @@ impl fmt::Debug for AuthorizationHeaders {
         f.debug_struct("AuthorizationHeaders")
             .field("x_amz_date", &self.x_amz_date())
             .field("x_amz_content_sha256", &self.x_amz_content_sha256())
-            .field("x_amz_security_token", &self.security_token.as_ref().map(|_| "<redacted>"))
+            .field(
+                "x_amz_security_token",
+                &self.security_token.as_ref().map(|_| "<redacted>"),
+            )
             .field("authorization", &self.authorization)
             .finish()
     }

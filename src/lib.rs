@@ -56,7 +56,8 @@ pub use crate::credentials::Credentials;
 pub use crate::error::Error;
 pub use crate::presign::PresignedUrl;
 pub use crate::request::{
-    Addressing, Endpoint, Payload, Request, Scheme, StreamingPayload, EMPTY_SHA256, UNSIGNED_PAYLOAD,
+    Addressing, Endpoint, Payload, Request, Scheme, StreamingPayload, EMPTY_SHA256,
+    UNSIGNED_PAYLOAD,
 };
 pub use crate::settings::{
     SessionTokenMode, SigningSettings, UriEncoding, DEFAULT_EXCLUDED_HEADERS, MAX_EXPIRES_SECS,

@@ -30,7 +30,11 @@ pub struct PresignedUrl {
 
 impl PresignedUrl {
     pub(crate) fn new(url: String, time: SigningTime, expires_secs: u64) -> Self {
-        PresignedUrl { url, time, expires_secs }
+        PresignedUrl {
+            url,
+            time,
+            expires_secs,
+        }
     }
 
     /// The URL.
@@ -114,7 +118,9 @@ impl PresignedUrl {
             None => self.url.clone(),
             Some(i) => {
                 let start = i + P.len();
-                let end = self.url[start..].find('&').map_or(self.url.len(), |e| start + e);
+                let end = self.url[start..]
+                    .find('&')
+                    .map_or(self.url.len(), |e| start + e);
                 format!("{}<redacted>{}", &self.url[..start], &self.url[end..])
             }
         }
@@ -135,6 +141,8 @@ impl fmt::Display for PresignedUrl {
 
 impl fmt::Debug for PresignedUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("PresignedUrl").field(&self.redacted()).finish()
+        f.debug_tuple("PresignedUrl")
+            .field(&self.redacted())
+            .finish()
     }
 }

@@ -93,7 +93,12 @@ impl Endpoint {
         } else {
             format!("s3.{}.amazonaws.com", region.to_ascii_lowercase())
         };
-        Ok(Endpoint { scheme: Scheme::Https, host, port: None, addressing: Addressing::VirtualHost })
+        Ok(Endpoint {
+            scheme: Scheme::Https,
+            host,
+            port: None,
+            addressing: Addressing::VirtualHost,
+        })
     }
 
     /// Parses `scheme://host[:port][/]`. Hosts ending in `amazonaws.com` get
@@ -115,18 +120,33 @@ impl Endpoint {
             other => return Err(Error::InvalidUrl(format!("unsupported scheme {other:?}"))),
         };
         if !parsed.username().is_empty() || parsed.password().is_some() {
-            return Err(Error::InvalidUrl("user info is not allowed in an endpoint".into()));
+            return Err(Error::InvalidUrl(
+                "user info is not allowed in an endpoint".into(),
+            ));
         }
-        if !matches!(parsed.path(), "" | "/") || parsed.query().is_some() || parsed.fragment().is_some() {
-            return Err(Error::InvalidUrl("an endpoint has no path, query or fragment".into()));
+        if !matches!(parsed.path(), "" | "/")
+            || parsed.query().is_some()
+            || parsed.fragment().is_some()
+        {
+            return Err(Error::InvalidUrl(
+                "an endpoint has no path, query or fragment".into(),
+            ));
         }
-        let host = parsed.host_str().filter(|h| !h.is_empty()).ok_or(Error::MissingHost)?;
+        let host = parsed
+            .host_str()
+            .filter(|h| !h.is_empty())
+            .ok_or(Error::MissingHost)?;
         let addressing = if host == "amazonaws.com" || host.ends_with(".amazonaws.com") {
             Addressing::VirtualHost
         } else {
             Addressing::PathStyle
         };
-        Ok(Endpoint { scheme, host: host.to_string(), port: parsed.port(), addressing })
+        Ok(Endpoint {
+            scheme,
+            host: host.to_string(),
+            port: parsed.port(),
+            addressing,
+        })
     }
 
     /// The same endpoint with another bucket addressing.
@@ -190,7 +210,8 @@ impl Endpoint {
 fn is_virtual_host_bucket(bucket: &str) -> bool {
     let b = bucket.as_bytes();
     (3..=63).contains(&b.len())
-        && b.iter().all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
+        && b.iter()
+            .all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
         && b[0] != b'-'
         && b[b.len() - 1] != b'-'
 }
@@ -247,9 +268,13 @@ impl StreamingPayload {
     pub fn as_str(self) -> &'static str {
         match self {
             StreamingPayload::Aws4HmacSha256Payload => "STREAMING-AWS4-HMAC-SHA256-PAYLOAD",
-            StreamingPayload::Aws4HmacSha256PayloadTrailer => "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER",
+            StreamingPayload::Aws4HmacSha256PayloadTrailer => {
+                "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER"
+            }
             StreamingPayload::UnsignedPayloadTrailer => "STREAMING-UNSIGNED-PAYLOAD-TRAILER",
-            StreamingPayload::Aws4EcdsaP256Sha256Payload => "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD",
+            StreamingPayload::Aws4EcdsaP256Sha256Payload => {
+                "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD"
+            }
             StreamingPayload::Aws4EcdsaP256Sha256PayloadTrailer => {
                 "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER"
             }
@@ -347,7 +372,9 @@ impl<'a> Request<'a> {
         } else if url.len() > 7 && url[..7].eq_ignore_ascii_case("http://") {
             (Scheme::Http, &url[7..])
         } else {
-            return Err(Error::InvalidUrl("expected an http:// or https:// URL".into()));
+            return Err(Error::InvalidUrl(
+                "expected an http:// or https:// URL".into(),
+            ));
         };
         let rest = rest.split_once('#').map_or(rest, |(r, _)| r);
         let end = rest.find(['/', '?']).unwrap_or(rest.len());
@@ -517,7 +544,11 @@ impl<'a> Request<'a> {
     pub(crate) fn path_spec(&self) -> PathSpec<'a> {
         match self.target {
             Target::Key(key) => PathSpec::Object {
-                bucket: if self.virtual_host_bucket().is_some() { None } else { self.bucket },
+                bucket: if self.virtual_host_bucket().is_some() {
+                    None
+                } else {
+                    self.bucket
+                },
                 key,
             },
             Target::Path(p) => PathSpec::Encoded(p),
@@ -548,7 +579,10 @@ impl<'a> Request<'a> {
         }
     }
 
-    pub(crate) fn write_url_prefix<S: crate::canonical::encode::Sink + ?Sized>(&self, sink: &mut S) {
+    pub(crate) fn write_url_prefix<S: crate::canonical::encode::Sink + ?Sized>(
+        &self,
+        sink: &mut S,
+    ) {
         sink.put_str(self.scheme.as_str());
         sink.put(b"://");
         self.write_host(sink);
@@ -577,10 +611,15 @@ fn split_authority(authority: &str, scheme: Scheme) -> Result<(&str, Option<u16>
         return Err(Error::InvalidUrl("user info is not allowed".into()));
     }
     let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
-        let close = v6.find(']').ok_or_else(|| Error::InvalidUrl("unclosed '[' in host".into()))?;
+        let close = v6
+            .find(']')
+            .ok_or_else(|| Error::InvalidUrl("unclosed '[' in host".into()))?;
         let host = &authority[..close + 2];
         let rest = &authority[close + 2..];
-        if !v6[..close].bytes().all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.') {
+        if !v6[..close]
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
+        {
             return Err(Error::InvalidUrl("bad IPv6 address".into()));
         }
         match rest {
@@ -600,9 +639,14 @@ fn split_authority(authority: &str, scheme: Scheme) -> Result<(&str, Option<u16>
         return Err(Error::MissingHost);
     }
     if !host.starts_with('[')
-        && !host.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_'))
+        && !host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_'))
     {
-        return Err(Error::InvalidUrl(format!("bad host {:?}", host.escape_debug().to_string())));
+        return Err(Error::InvalidUrl(format!(
+            "bad host {:?}",
+            host.escape_debug().to_string()
+        )));
     }
     let port = match port {
         None | Some("") => None,
@@ -652,20 +696,31 @@ mod tests {
     #[test]
     fn addressing() {
         let aws = Endpoint::aws_s3("us-west-2").unwrap();
-        let r = Request::new("GET", &aws).bucket("bucket").key(ObjectKey::new("k"));
-        assert_eq!(r.url_prefix(), "https://bucket.s3.us-west-2.amazonaws.com/k");
+        let r = Request::new("GET", &aws)
+            .bucket("bucket")
+            .key(ObjectKey::new("k"));
+        assert_eq!(
+            r.url_prefix(),
+            "https://bucket.s3.us-west-2.amazonaws.com/k"
+        );
         for path_style_bucket in ["my.bucket", "My-Bucket", "b_1", "ab", "-ab"] {
-            let r = Request::new("GET", &aws).bucket(path_style_bucket).key(ObjectKey::new("k"));
+            let r = Request::new("GET", &aws)
+                .bucket(path_style_bucket)
+                .key(ObjectKey::new("k"));
             assert_eq!(
                 r.url_prefix(),
                 format!("https://s3.us-west-2.amazonaws.com/{path_style_bucket}/k"),
             );
         }
         let minio = Endpoint::parse("http://localhost:9000").unwrap();
-        let r = Request::new("GET", &minio).bucket("bucket").key(ObjectKey::new(""));
+        let r = Request::new("GET", &minio)
+            .bucket("bucket")
+            .key(ObjectKey::new(""));
         assert_eq!(r.url_prefix(), "http://localhost:9000/bucket");
         let vh = minio.clone().with_addressing(Addressing::VirtualHost);
-        let r = Request::new("GET", &vh).bucket("bucket").key(ObjectKey::new("a b"));
+        let r = Request::new("GET", &vh)
+            .bucket("bucket")
+            .key(ObjectKey::new("a b"));
         assert_eq!(r.url_prefix(), "http://bucket.localhost:9000/a%20b");
     }
 

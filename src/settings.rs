@@ -91,7 +91,10 @@ impl SigningSettings {
             session_token: SessionTokenMode::Signed,
             max_expires_secs: MAX_EXPIRES_SECS,
             unsigned_presign_payload: true,
-            excluded_headers: DEFAULT_EXCLUDED_HEADERS.iter().map(|s| s.to_string()).collect(),
+            excluded_headers: DEFAULT_EXCLUDED_HEADERS
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
         }
     }
 
@@ -149,7 +152,8 @@ impl SigningSettings {
     /// assert!(!s.is_excluded("User-Agent"));
     /// ```
     pub fn include_header(&mut self, name: &str) {
-        self.excluded_headers.retain(|h| !h.eq_ignore_ascii_case(name));
+        self.excluded_headers
+            .retain(|h| !h.eq_ignore_ascii_case(name));
     }
 
     /// Whether `name` is excluded from signing (case-insensitive).
@@ -158,7 +162,9 @@ impl SigningSettings {
     /// assert!(awsig::SigningSettings::s3().is_excluded("Authorization"));
     /// ```
     pub fn is_excluded(&self, name: &str) -> bool {
-        self.excluded_headers.iter().any(|h| h.eq_ignore_ascii_case(name))
+        self.excluded_headers
+            .iter()
+            .any(|h| h.eq_ignore_ascii_case(name))
     }
 
     /// The exclusion list, lowercase.

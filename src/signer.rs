@@ -225,7 +225,8 @@ impl Signer {
     /// # Ok::<(), awsig::Error>(())
     /// ```
     pub fn signing_key(&self, time: &SigningTime) -> SigningKey {
-        self.cache.get(&self.credentials, &self.credential_scope(time))
+        self.cache
+            .get(&self.credentials, &self.credential_scope(time))
     }
 
     /// Signs with the `Authorization` header: returns the headers to add
@@ -247,7 +248,11 @@ impl Signer {
     /// }
     /// # Ok::<(), awsig::Error>(())
     /// ```
-    pub fn sign(&self, request: &Request<'_>, time: SigningTime) -> Result<AuthorizationHeaders, Error> {
+    pub fn sign(
+        &self,
+        request: &Request<'_>,
+        time: SigningTime,
+    ) -> Result<AuthorizationHeaders, Error> {
         self.sign_inner(request, time, None)
     }
 
@@ -339,12 +344,21 @@ impl Signer {
 
         let mut hdrs = Vec::with_capacity(req.headers.len() + 4);
         collect_headers(&mut hdrs, req, settings, Mode::Header, &host)?;
-        hdrs.push(Header { name: "x-amz-date", value: time.amz_date() });
+        hdrs.push(Header {
+            name: "x-amz-date",
+            value: time.amz_date(),
+        });
         if settings.content_sha256_header {
-            hdrs.push(Header { name: "x-amz-content-sha256", value: payload.as_str() });
+            hdrs.push(Header {
+                name: "x-amz-content-sha256",
+                value: payload.as_str(),
+            });
         }
         if let Some(t) = sign_token {
-            hdrs.push(Header { name: "x-amz-security-token", value: t });
+            hdrs.push(Header {
+                name: "x-amz-security-token",
+                value: t,
+            });
         }
         headers::sort(&mut hdrs);
 
@@ -399,7 +413,10 @@ impl Signer {
         let settings = req.settings.unwrap_or(&self.settings);
         let secs = expires.as_secs();
         if secs == 0 || secs > settings.max_expires_secs || expires.subsec_nanos() != 0 {
-            return Err(Error::InvalidExpiry { seconds: secs, max: settings.max_expires_secs });
+            return Err(Error::InvalidExpiry {
+                seconds: secs,
+                max: settings.max_expires_secs,
+            });
         }
         let payload = match req.payload {
             Some(p) => PayloadHash::of(p)?,
@@ -436,7 +453,10 @@ impl Signer {
             ("X-Amz-Expires", expires_text.as_str()),
             ("X-Amz-SignedHeaders", signed_headers.as_str()),
         ] {
-            params.push(Param { name: Component::Raw(name), value: Component::Raw(value) });
+            params.push(Param {
+                name: Component::Raw(name),
+                value: Component::Raw(value),
+            });
         }
         if let Some(t) = token.filter(|_| !after_signing) {
             params.push(Param {
@@ -543,7 +563,10 @@ fn collect_headers<'a>(
         out.push(Header { name, value });
     }
     if !has_host {
-        out.push(Header { name: "host", value: host });
+        out.push(Header {
+            name: "host",
+            value: host,
+        });
     }
     Ok(())
 }
@@ -552,11 +575,10 @@ fn collect_headers<'a>(
 /// refusing the ones the signer writes itself.
 fn collect_params<'a>(out: &mut Vec<Param<'a>>, req: &Request<'a>) -> Result<(), Error> {
     out.extend(query::parse_encoded(req.query));
-    out.extend(
-        req.params
-            .iter()
-            .map(|&(n, v)| Param { name: Component::Raw(n), value: Component::Raw(v) }),
-    );
+    out.extend(req.params.iter().map(|&(n, v)| Param {
+        name: Component::Raw(n),
+        value: Component::Raw(v),
+    }));
     for p in out.iter() {
         if let Some(r) = RESERVED_PARAMS.iter().find(|r| p.name_is(r)) {
             return Err(Error::Reserved(r.to_string()));

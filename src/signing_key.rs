@@ -80,7 +80,12 @@ impl SigningKeyChain {
         let k_region = hmac(&k_date, scope.region().as_bytes());
         let k_service = hmac(&k_region, scope.service().as_bytes());
         let k_signing = hmac(&k_service, b"aws4_request");
-        SigningKeyChain { k_date, k_region, k_service, k_signing }
+        SigningKeyChain {
+            k_date,
+            k_region,
+            k_service,
+            k_signing,
+        }
     }
 
     /// The four steps as `(name, lowercase hex)` pairs.
@@ -129,8 +134,18 @@ impl SigningKey {
     /// ```
     /// assert!(awsig::SigningKey::derive("secret", "20150830", "", "s3").is_err());
     /// ```
-    pub fn derive(secret_access_key: &str, date: &str, region: &str, service: &str) -> Result<Self, Error> {
-        Ok(Self::from_chain(&SigningKeyChain::derive(secret_access_key, date, region, service)?))
+    pub fn derive(
+        secret_access_key: &str,
+        date: &str,
+        region: &str,
+        service: &str,
+    ) -> Result<Self, Error> {
+        Ok(Self::from_chain(&SigningKeyChain::derive(
+            secret_access_key,
+            date,
+            region,
+            service,
+        )?))
     }
 
     /// The key from a derivation chain.
@@ -229,7 +244,10 @@ impl SigningKeyCache {
     /// assert_eq!(cache.len(), 0);
     /// ```
     pub fn with_capacity(capacity: usize) -> Self {
-        SigningKeyCache { entries: RwLock::new(Vec::new()), capacity: capacity.max(1) }
+        SigningKeyCache {
+            entries: RwLock::new(Vec::new()),
+            capacity: capacity.max(1),
+        }
     }
 
     /// The number of cached keys.
@@ -276,11 +294,12 @@ impl SigningKeyCache {
                 return e.key.clone();
             }
         }
-        let key = SigningKey::from_chain(&SigningKeyChain::derive_scope(credentials.secret(), scope));
+        let key =
+            SigningKey::from_chain(&SigningKeyChain::derive_scope(credentials.secret(), scope));
         let mut d = [0u8; 8];
         d.copy_from_slice(date);
         if let Ok(mut entries) = self.entries.write() {
-            if !entries.iter().any(|e| matches(e)) {
+            if !entries.iter().any(matches) {
                 if entries.len() >= self.capacity {
                     entries.remove(0);
                 }
@@ -325,7 +344,10 @@ mod tests {
             CredentialScope::new("20150830", "eu-west-1", "s3").unwrap(),
             CredentialScope::new("20150830", "us-east-1", "iam").unwrap(),
         ];
-        let sigs: Vec<String> = scopes.iter().map(|s| cache.get(&creds, s).sign(b"x")).collect();
+        let sigs: Vec<String> = scopes
+            .iter()
+            .map(|s| cache.get(&creds, s).sign(b"x"))
+            .collect();
         for (i, a) in sigs.iter().enumerate() {
             for b in &sigs[i + 1..] {
                 assert_ne!(a, b);
@@ -361,6 +383,9 @@ mod tests {
     fn debug_is_redacted() {
         let chain = SigningKeyChain::derive("s", "20150830", "us-east-1", "s3").unwrap();
         assert!(!format!("{chain:?}").contains(&hex::encode(chain.k_signing)));
-        assert_eq!(format!("{:?}", SigningKey::from_chain(&chain)), "SigningKey(<redacted>)");
+        assert_eq!(
+            format!("{:?}", SigningKey::from_chain(&chain)),
+            "SigningKey(<redacted>)"
+        );
     }
 }

@@ -10,7 +10,9 @@ pub const ALGORITHM: &str = "AWS4-HMAC-SHA256";
 
 /// Checks a region or service name: non-empty, `A-Z a-z 0-9 - _ .` only.
 pub(crate) fn is_scope_part(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
 }
 
 /// `date/region/service/aws4_request`: what a signature is valid for.
@@ -38,7 +40,9 @@ impl<'a> CredentialScope<'a> {
     /// ```
     pub fn new(date: &'a str, region: &'a str, service: &'a str) -> Result<Self, Error> {
         if date.len() != 8 || !date.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(Error::InvalidTime(format!("date stamp {date:?} is not YYYYMMDD")));
+            return Err(Error::InvalidTime(format!(
+                "date stamp {date:?} is not YYYYMMDD"
+            )));
         }
         if !is_scope_part(region) {
             return Err(Error::InvalidRegion(region.escape_debug().to_string()));
@@ -46,12 +50,20 @@ impl<'a> CredentialScope<'a> {
         if !is_scope_part(service) {
             return Err(Error::InvalidService(service.escape_debug().to_string()));
         }
-        Ok(CredentialScope { date, region, service })
+        Ok(CredentialScope {
+            date,
+            region,
+            service,
+        })
     }
 
     /// Parts already validated by the caller.
     pub(crate) fn trusted(date: &'a str, region: &'a str, service: &'a str) -> Self {
-        CredentialScope { date, region, service }
+        CredentialScope {
+            date,
+            region,
+            service,
+        }
     }
 
     /// `YYYYMMDD`.
@@ -96,7 +108,11 @@ impl<'a> CredentialScope<'a> {
 
 impl fmt::Display for CredentialScope<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}/{}/{}/aws4_request", self.date, self.region, self.service)
+        write!(
+            f,
+            "{}/{}/{}/aws4_request",
+            self.date, self.region, self.service
+        )
     }
 }
 

@@ -97,7 +97,10 @@ impl SigningTime {
         put_digits(&mut amz_date[9..11], dt.hour() as u32);
         put_digits(&mut amz_date[11..13], dt.minute() as u32);
         put_digits(&mut amz_date[13..15], dt.second() as u32);
-        Ok(SigningTime { datetime: dt, amz_date })
+        Ok(SigningTime {
+            datetime: dt,
+            amz_date,
+        })
     }
 
     /// Parses `20130524T000000Z` (the `X-Amz-Date` form) or the ISO 8601 form
@@ -111,10 +114,21 @@ impl SigningTime {
     /// # Ok::<(), awsig::Error>(())
     /// ```
     pub fn parse(s: &str) -> Result<Self, Error> {
-        let bad = || Error::InvalidTime(format!("{s:?} is not YYYYMMDDTHHMMSSZ or YYYY-MM-DDTHH:MM:SSZ"));
+        let bad = || {
+            Error::InvalidTime(format!(
+                "{s:?} is not YYYYMMDDTHHMMSSZ or YYYY-MM-DDTHH:MM:SSZ"
+            ))
+        };
         let b = s.as_bytes();
         let (y, mo, d, h, mi, se) = if b.len() == 16 && b[8] == b'T' && b[15] == b'Z' {
-            (&b[0..4], &b[4..6], &b[6..8], &b[9..11], &b[11..13], &b[13..15])
+            (
+                &b[0..4],
+                &b[4..6],
+                &b[6..8],
+                &b[9..11],
+                &b[11..13],
+                &b[13..15],
+            )
         } else if b.len() >= 20
             && b[4] == b'-'
             && b[7] == b'-'
@@ -123,9 +137,18 @@ impl SigningTime {
             && b[16] == b':'
             && b[b.len() - 1] == b'Z'
             && (b.len() == 20
-                || (b[19] == b'.' && b.len() > 21 && b[20..b.len() - 1].iter().all(u8::is_ascii_digit)))
+                || (b[19] == b'.'
+                    && b.len() > 21
+                    && b[20..b.len() - 1].iter().all(u8::is_ascii_digit)))
         {
-            (&b[0..4], &b[5..7], &b[8..10], &b[11..13], &b[14..16], &b[17..19])
+            (
+                &b[0..4],
+                &b[5..7],
+                &b[8..10],
+                &b[11..13],
+                &b[14..16],
+                &b[17..19],
+            )
         } else {
             return Err(bad());
         };
@@ -137,8 +160,10 @@ impl SigningTime {
             }
         };
         let month = Month::try_from(num(mo)? as u8).map_err(|_| bad())?;
-        let date = Date::from_calendar_date(num(y)? as i32, month, num(d)? as u8).map_err(|_| bad())?;
-        let time = Time::from_hms(num(h)? as u8, num(mi)? as u8, num(se)? as u8).map_err(|_| bad())?;
+        let date =
+            Date::from_calendar_date(num(y)? as i32, month, num(d)? as u8).map_err(|_| bad())?;
+        let time =
+            Time::from_hms(num(h)? as u8, num(mi)? as u8, num(se)? as u8).map_err(|_| bad())?;
         Self::from_offset_datetime(PrimitiveDateTime::new(date, time).assume_utc())
     }
 
@@ -240,12 +265,16 @@ mod tests {
         assert!(SigningTime::from_unix_timestamp(-62_200_000_000).is_err());
         assert!(SigningTime::from_unix_timestamp(253_402_300_800).is_err());
         assert_eq!(
-            SigningTime::from_unix_timestamp(253_402_300_799).unwrap().amz_date(),
+            SigningTime::from_unix_timestamp(253_402_300_799)
+                .unwrap()
+                .amz_date(),
             "99991231T235959Z"
         );
         let before_epoch = SystemTime::UNIX_EPOCH - std::time::Duration::from_millis(1500);
         assert_eq!(
-            SigningTime::from_system_time(before_epoch).unwrap().amz_date(),
+            SigningTime::from_system_time(before_epoch)
+                .unwrap()
+                .amz_date(),
             "19691231T235958Z"
         );
     }

@@ -54,7 +54,11 @@ pub(crate) fn encode<S: Sink + ?Sized>(sink: &mut S, bytes: &[u8], keep_slash: b
             continue;
         }
         sink.put(&bytes[start..i]);
-        sink.put(&[b'%', HEX_UPPER[usize::from(b >> 4)], HEX_UPPER[usize::from(b & 15)]]);
+        sink.put(&[
+            b'%',
+            HEX_UPPER[usize::from(b >> 4)],
+            HEX_UPPER[usize::from(b & 15)],
+        ]);
         start = i + 1;
     }
     sink.put(&bytes[start..]);
@@ -80,11 +84,17 @@ pub(crate) struct Decoded<'a> {
 
 impl<'a> Decoded<'a> {
     pub(crate) fn new(s: &'a [u8]) -> Self {
-        Decoded { rest: s, decode: true }
+        Decoded {
+            rest: s,
+            decode: true,
+        }
     }
 
     pub(crate) fn raw(s: &'a [u8]) -> Self {
-        Decoded { rest: s, decode: false }
+        Decoded {
+            rest: s,
+            decode: false,
+        }
     }
 }
 
@@ -115,7 +125,11 @@ pub(crate) struct Encoded<I> {
 
 impl<I: Iterator<Item = u8>> Encoded<I> {
     pub(crate) fn new(src: I) -> Self {
-        Encoded { src, pending: [0; 2], npending: 0 }
+        Encoded {
+            src,
+            pending: [0; 2],
+            npending: 0,
+        }
     }
 }
 
@@ -132,7 +146,10 @@ impl<I: Iterator<Item = u8>> Iterator for Encoded<I> {
         if is_unreserved(b) {
             return Some(b);
         }
-        self.pending = [HEX_UPPER[usize::from(b >> 4)], HEX_UPPER[usize::from(b & 15)]];
+        self.pending = [
+            HEX_UPPER[usize::from(b >> 4)],
+            HEX_UPPER[usize::from(b & 15)],
+        ];
         self.npending = 2;
         Some(b'%')
     }
@@ -157,7 +174,11 @@ pub(crate) fn reencode<S: Sink + ?Sized>(sink: &mut S, encoded: &[u8], keep_slas
                 if is_unreserved(v) || (keep_slash && v == b'/') {
                     sink.put(&[v]);
                 } else {
-                    sink.put(&[b'%', HEX_UPPER[usize::from(v >> 4)], HEX_UPPER[usize::from(v & 15)]]);
+                    sink.put(&[
+                        b'%',
+                        HEX_UPPER[usize::from(v >> 4)],
+                        HEX_UPPER[usize::from(v & 15)],
+                    ]);
                 }
                 i += 3;
                 start = i;
@@ -165,7 +186,11 @@ pub(crate) fn reencode<S: Sink + ?Sized>(sink: &mut S, encoded: &[u8], keep_slas
             }
         }
         sink.put(&encoded[start..i]);
-        sink.put(&[b'%', HEX_UPPER[usize::from(b >> 4)], HEX_UPPER[usize::from(b & 15)]]);
+        sink.put(&[
+            b'%',
+            HEX_UPPER[usize::from(b >> 4)],
+            HEX_UPPER[usize::from(b & 15)],
+        ]);
         i += 1;
         start = i;
     }
@@ -215,8 +240,14 @@ mod tests {
         assert_eq!(enc(b"*", false), "%2A");
         assert_eq!(enc(b"a/b", false), "a%2Fb");
         assert_eq!(enc(b"a/b", true), "a/b");
-        assert_eq!(enc("é日🚀".as_bytes(), false), "%C3%A9%E6%97%A5%F0%9F%9A%80");
-        assert_eq!(enc(b"!'()*$&=;:@,?#[]%", false), "%21%27%28%29%2A%24%26%3D%3B%3A%40%2C%3F%23%5B%5D%25");
+        assert_eq!(
+            enc("é日🚀".as_bytes(), false),
+            "%C3%A9%E6%97%A5%F0%9F%9A%80"
+        );
+        assert_eq!(
+            enc(b"!'()*$&=;:@,?#[]%", false),
+            "%21%27%28%29%2A%24%26%3D%3B%3A%40%2C%3F%23%5B%5D%25"
+        );
     }
 
     #[test]
@@ -240,7 +271,11 @@ mod tests {
             let lazy: Vec<u8> = Encoded::new(Decoded::new(s.as_bytes())).collect();
             assert_eq!(String::from_utf8(lazy).unwrap(), re(s), "{s}");
             let raw: Vec<u8> = Encoded::new(Decoded::raw(s.as_bytes())).collect();
-            assert_eq!(String::from_utf8(raw).unwrap(), enc(s.as_bytes(), false), "{s}");
+            assert_eq!(
+                String::from_utf8(raw).unwrap(),
+                enc(s.as_bytes(), false),
+                "{s}"
+            );
         }
     }
 

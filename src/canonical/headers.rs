@@ -76,7 +76,9 @@ pub(crate) fn write_name<S: Sink + ?Sized>(sink: &mut S, name: &str) {
 }
 
 fn cmp_names(a: &str, b: &str) -> Ordering {
-    a.bytes().map(|c| c.to_ascii_lowercase()).cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+    a.bytes()
+        .map(|c| c.to_ascii_lowercase())
+        .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
 }
 
 /// Sorts by lowercase name; equal names keep their arrival order.
@@ -127,7 +129,10 @@ mod tests {
     use super::*;
 
     fn canon(hs: &[(&str, &str)]) -> (String, String) {
-        let mut v: Vec<Header<'_>> = hs.iter().map(|&(name, value)| Header { name, value }).collect();
+        let mut v: Vec<Header<'_>> = hs
+            .iter()
+            .map(|&(name, value)| Header { name, value })
+            .collect();
         sort(&mut v);
         let (mut c, mut s) = (Vec::new(), Vec::new());
         write_canonical(&mut c, &v);
@@ -165,7 +170,10 @@ mod tests {
         assert!(validate("x-amz-meta-a", "ok\tvalue").is_ok());
         assert!(validate("x", "a\n b").is_ok());
         assert!(validate("x", "a\r\n\tb").is_ok());
-        assert_eq!(validate("x", "a\r\nb"), Err(Error::InvalidHeaderValue("x".into())));
+        assert_eq!(
+            validate("x", "a\r\nb"),
+            Err(Error::InvalidHeaderValue("x".into()))
+        );
         assert!(validate("x", "a\nb").is_err());
         assert!(validate("x", "a\rb").is_err());
         assert!(validate("x", "a\n").is_err());

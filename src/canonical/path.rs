@@ -100,7 +100,10 @@ impl<'a> EncodedPath<'a> {
 pub(crate) enum PathSpec<'a> {
     Encoded(&'a str),
     /// `/{bucket}/{key}` when `bucket` is set (path-style), else `/{key}`.
-    Object { bucket: Option<&'a str>, key: &'a str },
+    Object {
+        bucket: Option<&'a str>,
+        key: &'a str,
+    },
 }
 
 /// Writes the path as it goes in the URL.
@@ -215,15 +218,27 @@ mod tests {
         assert_eq!(canon(obj("a/../b.txt"), &s3), "/a/../b.txt");
         assert_eq!(canon(obj("//double//slash"), &s3), "///double//slash");
         assert_eq!(canon(obj("a/./b"), &s3), "/a/./b");
-        assert_eq!(canon(obj("cat picture+1.jpg"), &s3), "/cat%20picture%2B1.jpg");
+        assert_eq!(
+            canon(obj("cat picture+1.jpg"), &s3),
+            "/cat%20picture%2B1.jpg"
+        );
         assert_eq!(canon(obj("literal%20"), &s3), "/literal%2520");
         assert_eq!(canon(obj(""), &s3), "/");
-        let path_style = PathSpec::Object { bucket: Some("my.bucket"), key: "k y" };
+        let path_style = PathSpec::Object {
+            bucket: Some("my.bucket"),
+            key: "k y",
+        };
         assert_eq!(canon(path_style, &s3), "/my.bucket/k%20y");
-        let bucket_only = PathSpec::Object { bucket: Some("b"), key: "" };
+        let bucket_only = PathSpec::Object {
+            bucket: Some("b"),
+            key: "",
+        };
         assert_eq!(canon(bucket_only, &s3), "/b");
         // An encoded path is decoded and re-encoded once.
-        assert_eq!(canon(PathSpec::Encoded("/a%20b/%7e+!"), &s3), "/a%20b/~%2B%21");
+        assert_eq!(
+            canon(PathSpec::Encoded("/a%20b/%7e+!"), &s3),
+            "/a%20b/~%2B%21"
+        );
         assert_eq!(canon(PathSpec::Encoded("/a b"), &s3), "/a%20b");
     }
 
@@ -231,16 +246,28 @@ mod tests {
     fn generic_normalizes_and_encodes_twice() {
         let g = SigningSettings::generic();
         assert_eq!(canon(PathSpec::Encoded("/a%20b"), &g), "/a%2520b");
-        assert_eq!(canon(PathSpec::Encoded("/example space/"), &g), "/example%20space/");
+        assert_eq!(
+            canon(PathSpec::Encoded("/example space/"), &g),
+            "/example%20space/"
+        );
         assert_eq!(canon(PathSpec::Encoded("//a/./b/../c"), &g), "/a/c");
         assert_eq!(canon(PathSpec::Encoded("/ሴ"), &g), "/%E1%88%B4");
-        let key = PathSpec::Object { bucket: None, key: "a b/../c" };
+        let key = PathSpec::Object {
+            bucket: None,
+            key: "a b/../c",
+        };
         assert_eq!(canon(key, &g), "/c");
-        let key = PathSpec::Object { bucket: None, key: "a b" };
+        let key = PathSpec::Object {
+            bucket: None,
+            key: "a b",
+        };
         assert_eq!(canon(key, &g), "/a%2520b");
         let mut unnormalized = SigningSettings::generic();
         unnormalized.normalize_path = false;
-        assert_eq!(canon(PathSpec::Encoded("//a/./b/../c"), &unnormalized), "//a/./b/../c");
+        assert_eq!(
+            canon(PathSpec::Encoded("//a/./b/../c"), &unnormalized),
+            "//a/./b/../c"
+        );
         assert_eq!(canon(key, &unnormalized), "/a%2520b");
     }
 }

@@ -52,13 +52,19 @@ impl Param<'_> {
         self.name
             .canonical_bytes()
             .cmp(other.name.canonical_bytes())
-            .then_with(|| self.value.canonical_bytes().cmp(other.value.canonical_bytes()))
+            .then_with(|| {
+                self.value
+                    .canonical_bytes()
+                    .cmp(other.value.canonical_bytes())
+            })
     }
 
     /// Whether the decoded name equals `name`, ignoring ASCII case.
     pub(crate) fn name_is(&self, name: &str) -> bool {
         let mut it = self.name.decoded_bytes();
-        name.bytes().all(|b| it.next().is_some_and(|c| c.eq_ignore_ascii_case(&b))) && it.next().is_none()
+        name.bytes()
+            .all(|b| it.next().is_some_and(|c| c.eq_ignore_ascii_case(&b)))
+            && it.next().is_none()
     }
 }
 
@@ -67,14 +73,19 @@ impl Param<'_> {
 pub(crate) fn parse_encoded(query: &str) -> impl Iterator<Item = Param<'_>> {
     query.split('&').filter(|p| !p.is_empty()).map(|pair| {
         let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-        Param { name: Component::Encoded(name), value: Component::Encoded(value) }
+        Param {
+            name: Component::Encoded(name),
+            value: Component::Encoded(value),
+        }
     })
 }
 
 /// Checks an encoded query string from a URL: no control bytes, no `#`.
 pub(crate) fn validate_encoded(query: &str) -> Result<(), Error> {
     if query.bytes().any(|b| b.is_ascii_control() || b == b'#') {
-        return Err(Error::InvalidUrl("the query contains a control byte or '#'".into()));
+        return Err(Error::InvalidUrl(
+            "the query contains a control byte or '#'".into(),
+        ));
     }
     Ok(())
 }
@@ -102,10 +113,10 @@ mod tests {
 
     fn canonical(query: &str, raw: &[(&str, &str)]) -> String {
         let mut params: Vec<Param<'_>> = parse_encoded(query).collect();
-        params.extend(
-            raw.iter()
-                .map(|(n, v)| Param { name: Component::Raw(n), value: Component::Raw(v) }),
-        );
+        params.extend(raw.iter().map(|(n, v)| Param {
+            name: Component::Raw(n),
+            value: Component::Raw(v),
+        }));
         sort(&mut params);
         let mut out = Vec::new();
         write(&mut out, &params);
@@ -131,10 +142,16 @@ mod tests {
             canonical("Param-3=Value3&Param=Value2&%E1%88%B4=Value1", &[]),
             "%E1%88%B4=Value1&Param=Value2&Param-3=Value3"
         );
-        assert_eq!(canonical("Param1=value2&Param1=Value1", &[]), "Param1=Value1&Param1=value2");
+        assert_eq!(
+            canonical("Param1=value2&Param1=Value1", &[]),
+            "Param1=Value1&Param1=value2"
+        );
         assert_eq!(canonical("b=2&a=", &[("a", "x")]), "a=&a=x&b=2");
         // Order is that of the encoded bytes: "%" (0x25) sorts before letters.
-        assert_eq!(canonical("", &[("é", "1"), ("Z", "2"), ("a", "3")]), "%C3%A9=1&Z=2&a=3");
+        assert_eq!(
+            canonical("", &[("é", "1"), ("Z", "2"), ("a", "3")]),
+            "%C3%A9=1&Z=2&a=3"
+        );
     }
 
     #[test]
