@@ -31,6 +31,7 @@
 #![warn(missing_docs)]
 
 mod error;
+mod small;
 
 // Inputs.
 mod credentials;

@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use sha2::{Digest, Sha256};
 
+use crate::small::{SmallBuf, SmallVec};
+
 use crate::audit::Audit;
 use crate::authorization::AuthorizationHeaders;
 use crate::canonical::encode::{encode, Sink};
@@ -336,14 +338,13 @@ impl Signer {
         req.validate()?;
         let settings = req.settings.unwrap_or(&self.settings);
         let payload = PayloadHash::of(req.payload.unwrap_or(Payload::Bytes(b"")))?;
-        let mut host = Vec::new();
+        let mut host = SmallBuf::<128>::new();
         req.write_host(&mut host);
-        let host = String::from_utf8_lossy(&host);
         let token = self.credentials.session_token();
         let sign_token = token.filter(|_| settings.session_token == SessionTokenMode::Signed);
 
-        let mut hdrs = Vec::with_capacity(req.headers.len() + 4);
-        collect_headers(&mut hdrs, req, settings, Mode::Header, &host)?;
+        let mut hdrs = SmallVec::<Header<'_>, 16>::new();
+        collect_headers(&mut hdrs, req, settings, Mode::Header, host.as_str())?;
         hdrs.push(Header {
             name: "x-amz-date",
             value: time.amz_date(),
@@ -360,37 +361,40 @@ impl Signer {
                 value: t,
             });
         }
-        headers::sort(&mut hdrs);
+        headers::sort(hdrs.as_mut_slice());
+        let hdrs = hdrs.as_slice();
 
-        let mut params = Vec::with_capacity(req.params.len() + 4);
+        let mut params = SmallVec::<Param<'_>, 16>::new();
         collect_params(&mut params, req)?;
-        query::sort(&mut params);
+        query::sort(params.as_mut_slice());
 
         let scope = self.credential_scope(&time);
         let creq = CanonicalRequest {
             method: req.method,
             path: req.path_spec(),
-            query: CanonicalQuery::Params(&params),
-            headers: &hdrs,
+            query: CanonicalQuery::Params(params.as_slice()),
+            headers: hdrs,
             payload_hash: payload.as_str(),
             settings,
         };
         let signature = self.signature(&creq, &time, &scope, audit.as_deref_mut());
 
-        let mut authorization = Vec::with_capacity(160 + 20 * hdrs.len());
-        authorization.extend_from_slice(ALGORITHM.as_bytes());
-        authorization.extend_from_slice(b" Credential=");
-        authorization.extend_from_slice(self.credentials.access_key_id().as_bytes());
-        authorization.push(b'/');
+        let mut authorization = Vec::with_capacity(
+            ALGORITHM.len() + 100 + self.credentials.access_key_id().len() + 24 * hdrs.len(),
+        );
+        authorization.put_str(ALGORITHM);
+        authorization.put(b" Credential=");
+        authorization.put_str(self.credentials.access_key_id());
+        authorization.put(b"/");
         scope.write(&mut authorization);
-        authorization.extend_from_slice(b", SignedHeaders=");
-        headers::write_signed(&mut authorization, &hdrs);
-        authorization.extend_from_slice(b", Signature=");
-        authorization.extend_from_slice(&signature);
+        authorization.put(b", SignedHeaders=");
+        headers::write_signed(&mut authorization, hdrs);
+        authorization.put(b", Signature=");
+        authorization.put(&signature);
         if let Some(a) = audit {
             a.credential_scope = scope.to_string();
             let mut sh = Vec::new();
-            headers::write_signed(&mut sh, &hdrs);
+            headers::write_signed(&mut sh, hdrs);
             a.signed_headers = into_string(sh);
             a.redact(token);
         }
@@ -423,28 +427,27 @@ impl Signer {
             None if settings.unsigned_presign_payload => PayloadHash::Literal(UNSIGNED_PAYLOAD),
             None => PayloadHash::Literal(EMPTY_SHA256),
         };
-        let mut host = Vec::new();
+        let mut host = SmallBuf::<128>::new();
         req.write_host(&mut host);
-        let host = String::from_utf8_lossy(&host);
         let token = self.credentials.session_token();
         let after_signing = settings.session_token == SessionTokenMode::AfterSigning;
 
-        let mut hdrs = Vec::with_capacity(req.headers.len() + 1);
-        collect_headers(&mut hdrs, req, settings, Mode::Query, &host)?;
-        headers::sort(&mut hdrs);
-        let mut signed_headers = Vec::with_capacity(8 * hdrs.len());
-        headers::write_signed(&mut signed_headers, &hdrs);
-        let signed_headers = into_string(signed_headers);
+        let mut hdrs = SmallVec::<Header<'_>, 16>::new();
+        collect_headers(&mut hdrs, req, settings, Mode::Query, host.as_str())?;
+        headers::sort(hdrs.as_mut_slice());
+        let hdrs = hdrs.as_slice();
+        let mut signed_headers = SmallBuf::<128>::new();
+        headers::write_signed(&mut signed_headers, hdrs);
 
         let scope = self.credential_scope(&time);
-        let mut credential = Vec::with_capacity(64);
-        credential.extend_from_slice(self.credentials.access_key_id().as_bytes());
-        credential.push(b'/');
+        let mut credential = SmallBuf::<128>::new();
+        credential.put_str(self.credentials.access_key_id());
+        credential.put(b"/");
         scope.write(&mut credential);
-        let credential = into_string(credential);
-        let expires_text = secs.to_string();
+        let mut expires_text = SmallBuf::<20>::new();
+        write_decimal(&mut expires_text, secs);
 
-        let mut params = Vec::with_capacity(req.params.len() + 6);
+        let mut params = SmallVec::<Param<'_>, 16>::new();
         collect_params(&mut params, req)?;
         for (name, value) in [
             ("X-Amz-Algorithm", ALGORITHM),
@@ -464,31 +467,46 @@ impl Signer {
                 value: Component::Raw(t),
             });
         }
-        query::sort(&mut params);
+        query::sort(params.as_mut_slice());
 
-        let mut url = Vec::with_capacity(256 + req.query.len() + 3 * token.map_or(0, str::len));
+        // One allocation: the URL. Worst case every input byte is %-encoded.
+        let inputs = host.as_bytes().len()
+            + req.bucket.map_or(0, str::len)
+            + match req.target {
+                crate::request::Target::Key(k) | crate::request::Target::Path(k) => k.len(),
+            }
+            + req.query.len()
+            + req
+                .params
+                .iter()
+                .map(|(n, v)| n.len() + v.len() + 2)
+                .sum::<usize>()
+            + credential.as_bytes().len()
+            + signed_headers.as_bytes().len()
+            + token.map_or(0, str::len);
+        let mut url = Vec::with_capacity(200 + 3 * inputs);
         req.write_url_prefix(&mut url);
         url.push(b'?');
         let query_start = url.len();
-        query::write(&mut url, &params);
+        query::write(&mut url, params.as_slice());
         let creq = CanonicalRequest {
             method: req.method,
             path: req.path_spec(),
             query: CanonicalQuery::Rendered(&url[query_start..]),
-            headers: &hdrs,
+            headers: hdrs,
             payload_hash: payload.as_str(),
             settings,
         };
         let signature = self.signature(&creq, &time, &scope, audit.as_deref_mut());
         if let Some(t) = token.filter(|_| after_signing) {
-            url.extend_from_slice(b"&X-Amz-Security-Token=");
+            url.put(b"&X-Amz-Security-Token=");
             encode(&mut url, t.as_bytes(), false);
         }
-        url.extend_from_slice(b"&X-Amz-Signature=");
-        url.extend_from_slice(&signature);
+        url.put(b"&X-Amz-Signature=");
+        url.put(&signature);
         if let Some(a) = audit {
             a.credential_scope = scope.to_string();
-            a.signed_headers = signed_headers;
+            a.signed_headers = signed_headers.as_str().to_string();
             a.redact(token);
         }
         Ok(PresignedUrl::new(into_string(url), time, secs))
@@ -503,29 +521,35 @@ impl Signer {
         scope: &CredentialScope<'_>,
         audit: Option<&mut Audit>,
     ) -> [u8; 64] {
-        let key = self.cache.get(&self.credentials, scope);
-        let mut mac = key.mac();
+        let mut text = audit.as_ref().map(|_| Vec::new());
+        let hash = creq.hash(text.as_mut());
+        let mut sts = SmallBuf::<256>::new();
+        string_to_sign::write(&mut sts, time.amz_date(), scope, &hash);
+        let mut mac = self.cache.get(&self.credentials, scope).mac();
+        mac.put(sts.as_bytes());
         let mut sig = [0u8; 64];
-        match audit {
-            None => {
-                let hash = creq.hash(None);
-                string_to_sign::write(&mut mac, time.amz_date(), scope, &hash);
-                let _ = hex::encode_to_slice(hmac::Mac::finalize(mac).into_bytes(), &mut sig);
-            }
-            Some(a) => {
-                let mut text = Vec::new();
-                let hash = creq.hash(Some(&mut text));
-                let mut sts = Vec::new();
-                string_to_sign::write(&mut sts, time.amz_date(), scope, &hash);
-                mac.put(&sts);
-                let _ = hex::encode_to_slice(hmac::Mac::finalize(mac).into_bytes(), &mut sig);
-                a.canonical_request = into_string(text);
-                a.string_to_sign = into_string(sts);
-                a.signature = into_string(sig.to_vec());
-            }
+        let _ = hex::encode_to_slice(hmac::Mac::finalize(mac).into_bytes(), &mut sig);
+        if let (Some(a), Some(text)) = (audit, text) {
+            a.canonical_request = into_string(text);
+            a.string_to_sign = sts.as_str().to_string();
+            a.signature = into_string(sig.to_vec());
         }
         sig
     }
+}
+
+fn write_decimal<S: Sink + ?Sized>(sink: &mut S, mut n: u64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    sink.put(&buf[i..]);
 }
 
 /// Builds a `String` from bytes the signer wrote (always UTF-8: ASCII plus
@@ -536,8 +560,8 @@ pub(crate) fn into_string(bytes: Vec<u8>) -> String {
 
 /// Validates the caller's headers and adds the signable ones (and `host`, if
 /// the caller gave none).
-fn collect_headers<'a>(
-    out: &mut Vec<Header<'a>>,
+fn collect_headers<'a, const N: usize>(
+    out: &mut SmallVec<Header<'a>, N>,
     req: &Request<'a>,
     settings: &SigningSettings,
     mode: Mode,
@@ -573,13 +597,16 @@ fn collect_headers<'a>(
 
 /// Collects the caller's query parameters (from the URL and as text),
 /// refusing the ones the signer writes itself.
-fn collect_params<'a>(out: &mut Vec<Param<'a>>, req: &Request<'a>) -> Result<(), Error> {
+fn collect_params<'a, const N: usize>(
+    out: &mut SmallVec<Param<'a>, N>,
+    req: &Request<'a>,
+) -> Result<(), Error> {
     out.extend(query::parse_encoded(req.query));
     out.extend(req.params.iter().map(|&(n, v)| Param {
         name: Component::Raw(n),
         value: Component::Raw(v),
     }));
-    for p in out.iter() {
+    for p in out.as_slice() {
         if let Some(r) = RESERVED_PARAMS.iter().find(|r| p.name_is(r)) {
             return Err(Error::Reserved(r.to_string()));
         }

@@ -1,13 +1,16 @@
 //! The signing key: kSecret → kDate → kRegion → kService → kSigning, and a
 //! thread-safe cache of it.
 
+use std::cell::RefCell;
 use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::RwLock;
 
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 
 use crate::canonical::encode::Sink;
+use crate::small::SmallBuf;
 use crate::string_to_sign::CredentialScope;
 use crate::{Credentials, Error};
 
@@ -72,11 +75,10 @@ impl SigningKeyChain {
     }
 
     pub(crate) fn derive_scope(secret: &str, scope: &CredentialScope<'_>) -> Self {
-        let mut k_secret = Vec::with_capacity(4 + secret.len());
-        k_secret.extend_from_slice(b"AWS4");
-        k_secret.extend_from_slice(secret.as_bytes());
-        let k_date = hmac(&k_secret, scope.date().as_bytes());
-        k_secret.iter_mut().for_each(|b| *b = 0);
+        let mut k_secret = SmallBuf::<128>::new();
+        k_secret.put(b"AWS4");
+        k_secret.put(secret.as_bytes());
+        let k_date = hmac(k_secret.as_bytes(), scope.date().as_bytes());
         let k_region = hmac(&k_date, scope.region().as_bytes());
         let k_service = hmac(&k_region, scope.service().as_bytes());
         let k_signing = hmac(&k_service, b"aws4_request");
@@ -187,6 +189,7 @@ impl fmt::Debug for SigningKey {
     }
 }
 
+#[derive(Clone)]
 struct Entry {
     secret_id: [u8; 32],
     date: [u8; 8],
@@ -195,9 +198,32 @@ struct Entry {
     key: SigningKey,
 }
 
+impl Entry {
+    fn matches(&self, secret_id: &[u8; 32], scope: &CredentialScope<'_>) -> bool {
+        self.secret_id == *secret_id
+            && self.date == scope.date().as_bytes()
+            && *self.region == *scope.region()
+            && *self.service == *scope.service()
+    }
+}
+
+/// Gives every cache an identity for the per-thread front.
+static NEXT_CACHE_ID: AtomicU64 = AtomicU64::new(1);
+
+/// Keys this thread used last, per cache: a hit takes no lock and touches no
+/// memory shared with other threads.
+const HOT_ENTRIES: usize = 4;
+
+thread_local! {
+    static HOT: RefCell<Vec<(u64, Entry)>> = const { RefCell::new(Vec::new()) };
+}
+
 /// A cache of signing keys shared across threads, keyed by (secret, date,
 /// region, service): a rotated secret never reuses a stale key, even under
 /// the same access key id.
+///
+/// Each thread also keeps its last few keys in a small thread-local front,
+/// so the signing hot path takes no lock shared with other threads.
 ///
 /// ```
 /// use std::sync::Arc;
@@ -210,6 +236,7 @@ struct Entry {
 /// # Ok::<(), awsig::Error>(())
 /// ```
 pub struct SigningKeyCache {
+    id: u64,
     entries: RwLock<Vec<Entry>>,
     capacity: usize,
 }
@@ -245,6 +272,7 @@ impl SigningKeyCache {
     /// ```
     pub fn with_capacity(capacity: usize) -> Self {
         SigningKeyCache {
+            id: NEXT_CACHE_ID.fetch_add(1, Ordering::Relaxed),
             entries: RwLock::new(Vec::new()),
             capacity: capacity.max(1),
         }
@@ -282,37 +310,56 @@ impl SigningKeyCache {
     /// ```
     pub fn get(&self, credentials: &Credentials, scope: &CredentialScope<'_>) -> SigningKey {
         let id = credentials.secret_id();
-        let date = scope.date().as_bytes();
-        let matches = |e: &Entry| {
-            e.secret_id == *id
-                && e.date == date
-                && *e.region == *scope.region()
-                && *e.service == *scope.service()
-        };
+        let hot = HOT.try_with(|hot| {
+            hot.borrow()
+                .iter()
+                .find(|(cache, e)| *cache == self.id && e.matches(id, scope))
+                .map(|(_, e)| e.key.clone())
+        });
+        if let Ok(Some(key)) = hot {
+            return key;
+        }
+        let entry = self.get_shared(credentials, scope);
+        let key = entry.key.clone();
+        let _ = HOT.try_with(|hot| {
+            let mut hot = hot.borrow_mut();
+            hot.retain(|(cache, e)| !(*cache == self.id && e.matches(id, scope)));
+            if hot.len() >= HOT_ENTRIES {
+                hot.remove(0);
+            }
+            hot.push((self.id, entry));
+        });
+        key
+    }
+
+    fn get_shared(&self, credentials: &Credentials, scope: &CredentialScope<'_>) -> Entry {
+        let id = credentials.secret_id();
         if let Ok(entries) = self.entries.read() {
-            if let Some(e) = entries.iter().find(|e| matches(e)) {
-                return e.key.clone();
+            if let Some(e) = entries.iter().find(|e| e.matches(id, scope)) {
+                return e.clone();
             }
         }
-        let key =
-            SigningKey::from_chain(&SigningKeyChain::derive_scope(credentials.secret(), scope));
-        let mut d = [0u8; 8];
-        d.copy_from_slice(date);
+        let mut date = [0u8; 8];
+        date.copy_from_slice(scope.date().as_bytes());
+        let entry = Entry {
+            secret_id: *id,
+            date,
+            region: scope.region().into(),
+            service: scope.service().into(),
+            key: SigningKey::from_chain(&SigningKeyChain::derive_scope(
+                credentials.secret(),
+                scope,
+            )),
+        };
         if let Ok(mut entries) = self.entries.write() {
-            if !entries.iter().any(matches) {
+            if !entries.iter().any(|e| e.matches(id, scope)) {
                 if entries.len() >= self.capacity {
                     entries.remove(0);
                 }
-                entries.push(Entry {
-                    secret_id: *id,
-                    date: d,
-                    region: scope.region().into(),
-                    service: scope.service().into(),
-                    key: key.clone(),
-                });
+                entries.push(entry.clone());
             }
         }
-        key
+        entry
     }
 }
 

@@ -28,6 +28,48 @@ impl Sink for Vec<u8> {
     }
 }
 
+/// SHA-256 fed through a 128-byte buffer: canonical requests arrive in many
+/// tiny pieces, and batching them costs a copy instead of a hasher call each.
+pub(crate) struct HashSink {
+    hasher: Sha256,
+    buf: [u8; 128],
+    len: usize,
+}
+
+impl HashSink {
+    pub(crate) fn new() -> Self {
+        HashSink {
+            hasher: Sha256::new(),
+            buf: [0; 128],
+            len: 0,
+        }
+    }
+
+    pub(crate) fn finalize(mut self) -> [u8; 32] {
+        self.hasher.update(&self.buf[..self.len]);
+        self.hasher.finalize().into()
+    }
+}
+
+impl Sink for HashSink {
+    #[inline]
+    fn put(&mut self, bytes: &[u8]) {
+        if self.len + bytes.len() <= self.buf.len() {
+            self.buf[self.len..self.len + bytes.len()].copy_from_slice(bytes);
+            self.len += bytes.len();
+        } else {
+            self.hasher.update(&self.buf[..self.len]);
+            self.len = 0;
+            if bytes.len() >= self.buf.len() {
+                self.hasher.update(bytes);
+            } else {
+                self.buf[..bytes.len()].copy_from_slice(bytes);
+                self.len = bytes.len();
+            }
+        }
+    }
+}
+
 /// Feeds two sinks at once (hash and audit text).
 pub(crate) struct Tee<'a, A, B>(pub &'a mut A, pub &'a mut B);
 
@@ -275,6 +317,22 @@ mod tests {
                 String::from_utf8(raw).unwrap(),
                 enc(s.as_bytes(), false),
                 "{s}"
+            );
+        }
+    }
+
+    #[test]
+    fn buffered_hash_matches_plain_hash() {
+        let data: Vec<u8> = (0..1000u32).map(|i| (i * 7) as u8).collect();
+        for split in [1usize, 3, 64, 127, 128, 129, 300] {
+            let mut h = HashSink::new();
+            for chunk in data.chunks(split) {
+                h.put(chunk);
+            }
+            assert_eq!(
+                h.finalize(),
+                <[u8; 32]>::from(Sha256::digest(&data)),
+                "{split}"
             );
         }
     }

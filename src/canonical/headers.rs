@@ -8,7 +8,7 @@ use super::encode::Sink;
 use crate::Error;
 
 /// A header to be signed, as the caller gave it.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct Header<'a> {
     pub(crate) name: &'a str,
     pub(crate) value: &'a str,

@@ -13,10 +13,8 @@ pub(crate) mod headers;
 pub(crate) mod path;
 pub(crate) mod query;
 
-use sha2::{Digest, Sha256};
-
 use crate::settings::SigningSettings;
-use encode::{Sink, Tee};
+use encode::{HashSink, Sink, Tee};
 use headers::Header;
 use path::PathSpec;
 use query::Param;
@@ -63,11 +61,11 @@ impl CanonicalRequest<'_> {
 
     /// SHA-256 of the canonical request; its text too when `text` is given.
     pub(crate) fn hash(&self, text: Option<&mut Vec<u8>>) -> [u8; 32] {
-        let mut hasher = Sha256::new();
+        let mut hasher = HashSink::new();
         match text {
             Some(buf) => self.write(&mut Tee(&mut hasher, buf)),
             None => self.write(&mut hasher),
         }
-        hasher.finalize().into()
+        hasher.finalize()
     }
 }

@@ -15,6 +15,12 @@ pub(crate) enum Component<'a> {
     Encoded(&'a str),
 }
 
+impl Default for Component<'_> {
+    fn default() -> Self {
+        Component::Raw("")
+    }
+}
+
 impl<'a> Component<'a> {
     /// The bytes of the canonical encoding, lazily.
     fn canonical_bytes(&self) -> Encoded<Decoded<'a>> {
@@ -41,7 +47,7 @@ impl<'a> Component<'a> {
 }
 
 /// A query parameter.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct Param<'a> {
     pub(crate) name: Component<'a>,
     pub(crate) value: Component<'a>,
