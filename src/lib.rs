@@ -67,3 +67,8 @@ pub use crate::signer::Signer;
 pub use crate::signing_key::{SigningKey, SigningKeyCache, SigningKeyChain};
 pub use crate::string_to_sign::{CredentialScope, ALGORITHM};
 pub use crate::time::SigningTime;
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
