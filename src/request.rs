@@ -347,7 +347,7 @@ impl<'a> Request<'a> {
             port: endpoint.port,
             addressing: endpoint.addressing,
             bucket: None,
-            target: Target::Path("/"),
+            target: Target::Key(""),
             query: "",
             params: &[],
             headers: &[],
@@ -534,24 +534,19 @@ impl<'a> Request<'a> {
     }
 
     pub(crate) fn virtual_host_bucket(&self) -> Option<&'a str> {
-        self.bucket.filter(|b| {
-            self.addressing == Addressing::VirtualHost
-                && is_virtual_host_bucket(b)
-                && matches!(self.target, Target::Key(_))
-        })
+        self.bucket
+            .filter(|b| self.addressing == Addressing::VirtualHost && is_virtual_host_bucket(b))
     }
 
     pub(crate) fn path_spec(&self) -> PathSpec<'a> {
+        let bucket = if self.virtual_host_bucket().is_some() {
+            None
+        } else {
+            self.bucket
+        };
         match self.target {
-            Target::Key(key) => PathSpec::Object {
-                bucket: if self.virtual_host_bucket().is_some() {
-                    None
-                } else {
-                    self.bucket
-                },
-                key,
-            },
-            Target::Path(p) => PathSpec::Encoded(p),
+            Target::Key(key) => PathSpec::Object { bucket, key },
+            Target::Path(path) => PathSpec::Encoded { bucket, path },
         }
     }
 
@@ -722,6 +717,39 @@ mod tests {
             .bucket("bucket")
             .key(ObjectKey::new("a b"));
         assert_eq!(r.url_prefix(), "http://bucket.localhost:9000/a%20b");
+    }
+
+    #[test]
+    fn bucket_applies_to_every_kind_of_path() {
+        let aws = Endpoint::aws_s3("us-east-1").unwrap();
+        let minio = Endpoint::parse("http://localhost:9000").unwrap();
+        let p = EncodedPath::new("/a%20b").unwrap();
+        let cases = [
+            (
+                Request::new("GET", &aws).bucket("bucket"),
+                "https://bucket.s3.amazonaws.com/",
+            ),
+            (
+                Request::new("GET", &minio).bucket("bucket"),
+                "http://localhost:9000/bucket",
+            ),
+            (
+                Request::new("GET", &aws).bucket("bucket").path(p),
+                "https://bucket.s3.amazonaws.com/a%20b",
+            ),
+            (
+                Request::new("GET", &minio).bucket("bucket").path(p),
+                "http://localhost:9000/bucket/a%20b",
+            ),
+            (
+                Request::new("GET", &aws).bucket("a.b").path(p),
+                "https://s3.amazonaws.com/a.b/a%20b",
+            ),
+            (Request::new("GET", &aws), "https://s3.amazonaws.com/"),
+        ];
+        for (req, url) in cases {
+            assert_eq!(req.url_prefix(), url);
+        }
     }
 
     #[test]

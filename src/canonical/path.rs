@@ -95,11 +95,16 @@ impl<'a> EncodedPath<'a> {
     }
 }
 
-/// Where the path of a request comes from.
+/// Where the path of a request comes from. `bucket` is set for path-style
+/// addressing: the path is then `/{bucket}` followed by the rest.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum PathSpec<'a> {
-    Encoded(&'a str),
-    /// `/{bucket}/{key}` when `bucket` is set (path-style), else `/{key}`.
+    /// `[/{bucket}]{path}`, the path already encoded.
+    Encoded {
+        bucket: Option<&'a str>,
+        path: &'a str,
+    },
+    /// `/{bucket}/{key}` or `/{key}`; just `/{bucket}` for an empty key.
     Object {
         bucket: Option<&'a str>,
         key: &'a str,
@@ -109,7 +114,13 @@ pub(crate) enum PathSpec<'a> {
 /// Writes the path as it goes in the URL.
 pub(crate) fn write_wire<S: Sink + ?Sized>(sink: &mut S, spec: &PathSpec<'_>) {
     match *spec {
-        PathSpec::Encoded(p) => sink.put_str(p),
+        PathSpec::Encoded { bucket, path } => {
+            if let Some(bucket) = bucket {
+                sink.put(b"/");
+                encode(sink, bucket.as_bytes(), false);
+            }
+            sink.put_str(path);
+        }
         PathSpec::Object { bucket, key } => {
             sink.put(b"/");
             if let Some(bucket) = bucket {
@@ -132,12 +143,18 @@ pub(crate) fn write_canonical<S: Sink + ?Sized>(
 ) {
     let single = settings.uri_encoding == UriEncoding::Single;
     if !settings.normalize_path {
-        match spec {
+        match *spec {
             // The wire form of a key is already the single encoding.
             PathSpec::Object { .. } if single => write_wire(sink, spec),
-            PathSpec::Encoded(p) if single => reencode(sink, p.as_bytes(), true),
-            PathSpec::Encoded(p) => encode(sink, p.as_bytes(), true),
-            PathSpec::Object { .. } => {
+            PathSpec::Encoded { bucket, path } if single => {
+                if let Some(bucket) = bucket {
+                    sink.put(b"/");
+                    encode(sink, bucket.as_bytes(), false);
+                }
+                reencode(sink, path.as_bytes(), true);
+            }
+            PathSpec::Encoded { bucket: None, path } => encode(sink, path.as_bytes(), true),
+            _ => {
                 let mut wire = Vec::new();
                 write_wire(&mut wire, spec);
                 encode(sink, &wire, true);
@@ -236,22 +253,79 @@ mod tests {
         assert_eq!(canon(bucket_only, &s3), "/b");
         // An encoded path is decoded and re-encoded once.
         assert_eq!(
-            canon(PathSpec::Encoded("/a%20b/%7e+!"), &s3),
+            canon(
+                PathSpec::Encoded {
+                    bucket: None,
+                    path: "/a%20b/%7e+!"
+                },
+                &s3
+            ),
             "/a%20b/~%2B%21"
         );
-        assert_eq!(canon(PathSpec::Encoded("/a b"), &s3), "/a%20b");
+        assert_eq!(
+            canon(
+                PathSpec::Encoded {
+                    bucket: None,
+                    path: "/a b"
+                },
+                &s3
+            ),
+            "/a%20b"
+        );
+        let in_bucket = PathSpec::Encoded {
+            bucket: Some("b.1"),
+            path: "/a%20b",
+        };
+        assert_eq!(canon(in_bucket, &s3), "/b.1/a%20b");
+        assert_eq!(
+            canon(in_bucket, &SigningSettings::generic()),
+            "/b.1/a%2520b"
+        );
     }
 
     #[test]
     fn generic_normalizes_and_encodes_twice() {
         let g = SigningSettings::generic();
-        assert_eq!(canon(PathSpec::Encoded("/a%20b"), &g), "/a%2520b");
         assert_eq!(
-            canon(PathSpec::Encoded("/example space/"), &g),
+            canon(
+                PathSpec::Encoded {
+                    bucket: None,
+                    path: "/a%20b"
+                },
+                &g
+            ),
+            "/a%2520b"
+        );
+        assert_eq!(
+            canon(
+                PathSpec::Encoded {
+                    bucket: None,
+                    path: "/example space/"
+                },
+                &g
+            ),
             "/example%20space/"
         );
-        assert_eq!(canon(PathSpec::Encoded("//a/./b/../c"), &g), "/a/c");
-        assert_eq!(canon(PathSpec::Encoded("/ሴ"), &g), "/%E1%88%B4");
+        assert_eq!(
+            canon(
+                PathSpec::Encoded {
+                    bucket: None,
+                    path: "//a/./b/../c"
+                },
+                &g
+            ),
+            "/a/c"
+        );
+        assert_eq!(
+            canon(
+                PathSpec::Encoded {
+                    bucket: None,
+                    path: "/ሴ"
+                },
+                &g
+            ),
+            "/%E1%88%B4"
+        );
         let key = PathSpec::Object {
             bucket: None,
             key: "a b/../c",
@@ -265,7 +339,13 @@ mod tests {
         let mut unnormalized = SigningSettings::generic();
         unnormalized.normalize_path = false;
         assert_eq!(
-            canon(PathSpec::Encoded("//a/./b/../c"), &unnormalized),
+            canon(
+                PathSpec::Encoded {
+                    bucket: None,
+                    path: "//a/./b/../c"
+                },
+                &unnormalized
+            ),
             "//a/./b/../c"
         );
         assert_eq!(canon(key, &unnormalized), "/a%2520b");
