@@ -108,8 +108,14 @@ impl PresignedUrl {
     /// # Ok::<(), awsig::Error>(())
     /// ```
     pub fn expires_at(&self) -> SigningTime {
-        let dt = self.time.to_offset_datetime() + time::Duration::seconds(self.expires_secs as i64);
-        SigningTime::from_offset_datetime(dt).unwrap_or(self.time)
+        let secs = time::Duration::seconds(self.expires_secs.min(i64::MAX as u64) as i64);
+        self.time
+            .to_offset_datetime()
+            .checked_add(secs)
+            .and_then(|dt| SigningTime::from_offset_datetime(dt).ok())
+            // Past year 9999 (only reachable with a raised maximum): the
+            // latest representable time.
+            .unwrap_or_else(|| SigningTime::parse("99991231T235959Z").unwrap_or(self.time))
     }
 
     fn redacted(&self) -> String {
