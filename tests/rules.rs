@@ -340,3 +340,29 @@ fn expiry_past_year_9999_does_not_panic() {
         .unwrap();
     assert_eq!(url.expires_at().amz_date(), "99991231T235959Z");
 }
+
+#[test]
+fn plus_in_incoming_query_is_a_literal_plus() {
+    // A query string already on the wire is taken as RFC 3986 text, not as a
+    // form: `+` is a plus and signs as `%2B`, never as a space (`%20`).
+    let s = signer("s3", None);
+    let req = Request::from_url(
+        "GET",
+        "https://examplebucket.s3.amazonaws.com/k?a=b+c&d=e%20f",
+    )
+    .unwrap();
+    let (_, audit) = s.audit_sign(&req, t()).unwrap();
+    assert_eq!(
+        audit.canonical_request.lines().nth(2),
+        Some("a=b%2Bc&d=e%20f")
+    );
+    // The same value given raw (unencoded) signs the same way.
+    let e = Endpoint::aws_s3("us-east-1").unwrap();
+    let params = [("a", "b+c"), ("d", "e f")];
+    let raw = Request::new("GET", &e)
+        .bucket("examplebucket")
+        .key(ObjectKey::new("k"))
+        .params(&params);
+    let (_, raw_audit) = s.audit_sign(&raw, t()).unwrap();
+    assert_eq!(raw_audit.canonical_request, audit.canonical_request);
+}
