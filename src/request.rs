@@ -282,10 +282,26 @@ impl StreamingPayload {
     }
 }
 
-/// `UNSIGNED-PAYLOAD`.
+/// `UNSIGNED-PAYLOAD`: the payload hash of a request whose body is not signed
+/// (the default for presigned S3 URLs).
+///
+/// ```
+/// use awsig::{Credentials, Endpoint, ObjectKey, Payload, Request, Signer, SigningTime};
+/// let e = Endpoint::aws_s3("us-east-1")?;
+/// let req = Request::new("PUT", &e).bucket("b").key(ObjectKey::new("k")).payload(Payload::Unsigned);
+/// let signer = Signer::new(Credentials::new("AKID", "secret", None)?, "us-east-1", "s3")?;
+/// let headers = signer.sign(&req, SigningTime::parse("20240101T000000Z")?)?;
+/// assert_eq!(headers.x_amz_content_sha256(), Some(awsig::UNSIGNED_PAYLOAD));
+/// # Ok::<(), awsig::Error>(())
+/// ```
 pub const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
 
-/// SHA-256 of the empty string.
+/// SHA-256 of the empty string: the payload hash of a request without a body.
+///
+/// ```
+/// use sha2::{Digest, Sha256};
+/// assert_eq!(awsig::EMPTY_SHA256, hex::encode(Sha256::digest(b"")));
+/// ```
 pub const EMPTY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
 /// A request to sign. It borrows everything, so building one costs nothing;

@@ -32,6 +32,13 @@ pub enum SessionTokenMode {
 
 /// Headers that are never signed unless removed from the list: proxies and
 /// clients change or drop them in transit.
+///
+/// ```
+/// let settings = awsig::SigningSettings::s3();
+/// for name in awsig::DEFAULT_EXCLUDED_HEADERS {
+///     assert!(settings.is_excluded(name));
+/// }
+/// ```
 pub const DEFAULT_EXCLUDED_HEADERS: [&str; 12] = [
     "authorization",
     "user-agent",
@@ -48,6 +55,11 @@ pub const DEFAULT_EXCLUDED_HEADERS: [&str; 12] = [
 ];
 
 /// The longest `X-Amz-Expires` AWS accepts: 7 days.
+///
+/// ```
+/// assert_eq!(awsig::MAX_EXPIRES_SECS, 7 * 24 * 60 * 60);
+/// assert_eq!(awsig::SigningSettings::s3().max_expires_secs, awsig::MAX_EXPIRES_SECS);
+/// ```
 pub const MAX_EXPIRES_SECS: u64 = 604_800;
 
 /// Rules that differ between S3 and other services, or between callers.

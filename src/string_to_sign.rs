@@ -5,7 +5,16 @@ use std::fmt;
 use super::canonical::encode::Sink;
 use crate::Error;
 
-/// The SigV4 algorithm name.
+/// The SigV4 algorithm name: the first line of every string to sign.
+///
+/// ```
+/// use awsig::{Credentials, Endpoint, Request, Signer, SigningTime};
+/// let signer = Signer::new(Credentials::new("AKID", "secret", None)?, "us-east-1", "s3")?;
+/// let e = Endpoint::aws_s3("us-east-1")?;
+/// let (_, audit) = signer.audit_sign(&Request::new("GET", &e), SigningTime::parse("20240101T000000Z")?)?;
+/// assert!(audit.string_to_sign.starts_with(awsig::ALGORITHM));
+/// # Ok::<(), awsig::Error>(())
+/// ```
 pub const ALGORITHM: &str = "AWS4-HMAC-SHA256";
 
 /// Checks a region or service name: non-empty, `A-Z a-z 0-9 - _ .` only.
