@@ -575,18 +575,7 @@ impl<'a> Request<'a> {
         crate::canonical::headers::write_name(sink, self.host);
         if let Some(port) = self.port {
             sink.put(b":");
-            let mut buf = [0u8; 5];
-            let mut n = port;
-            let mut i = buf.len();
-            loop {
-                i -= 1;
-                buf[i] = b'0' + (n % 10) as u8;
-                n /= 10;
-                if n == 0 {
-                    break;
-                }
-            }
-            sink.put(&buf[i..]);
+            sink.put_decimal(u64::from(port));
         }
     }
 

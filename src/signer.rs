@@ -445,7 +445,7 @@ impl Signer {
         credential.put(b"/");
         scope.write(&mut credential);
         let mut expires_text = SmallBuf::<20>::new();
-        write_decimal(&mut expires_text, secs);
+        expires_text.put_decimal(secs);
 
         let mut params = SmallVec::<Param<'_>, 16>::new();
         collect_params(&mut params, req)?;
@@ -536,20 +536,6 @@ impl Signer {
         }
         sig
     }
-}
-
-fn write_decimal<S: Sink + ?Sized>(sink: &mut S, mut n: u64) {
-    let mut buf = [0u8; 20];
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    sink.put(&buf[i..]);
 }
 
 /// Builds a `String` from bytes the signer wrote (always UTF-8: ASCII plus

@@ -236,21 +236,7 @@ fn aws_signing_test_suite_v4() {
         let (signed, audit) = signer
             .audit_sign(&request, time)
             .unwrap_or_else(|e| panic!("{case}: {e}"));
-        assert_eq!(
-            audit.canonical_request,
-            read(&dir.join("header-canonical-request.txt")),
-            "{case}: header canonical request"
-        );
-        assert_eq!(
-            audit.string_to_sign,
-            read(&dir.join("header-string-to-sign.txt")),
-            "{case}: header string to sign"
-        );
-        assert_eq!(
-            signed.signature(),
-            read(&dir.join("header-signature.txt")),
-            "{case}: header signature"
-        );
+        check_intermediates(&case, &dir, "header", &audit, signed.signature());
         let mut all = req_text.headers.clone();
         all.extend(
             signed
@@ -272,21 +258,7 @@ fn aws_signing_test_suite_v4() {
         let (url, audit) = signer
             .audit_presign(&request, time, expires)
             .unwrap_or_else(|e| panic!("{case}: {e}"));
-        assert_eq!(
-            audit.canonical_request,
-            read(&dir.join("query-canonical-request.txt")),
-            "{case}: query canonical request"
-        );
-        assert_eq!(
-            audit.string_to_sign,
-            read(&dir.join("query-string-to-sign.txt")),
-            "{case}: query string to sign"
-        );
-        assert_eq!(
-            url.signature(),
-            read(&dir.join("query-signature.txt")),
-            "{case}: query signature"
-        );
+        check_intermediates(&case, &dir, "query", &audit, url.signature());
         let prefix = format!("https://{host}");
         let target = url
             .as_str()
@@ -307,6 +279,39 @@ fn aws_signing_test_suite_v4() {
     }
     // Discovery sanity check: the suite's README lists 38 complete v4 cases.
     assert_eq!(ran, 38, "expected every complete v4 case to run");
+}
+
+/// A documentation example's canonical request and string to sign.
+fn check_expected(name: &str, ex: &Value, audit: &awsig::Audit) {
+    let expected = |field: &str| ex[field].as_str().unwrap();
+    assert_eq!(
+        audit.canonical_request,
+        expected("expected_canonical_request"),
+        "{name}"
+    );
+    assert_eq!(
+        audit.string_to_sign,
+        expected("expected_string_to_sign"),
+        "{name}"
+    );
+}
+
+/// The canonical request, string to sign and signature of one mode
+/// (`header` or `query`) against the case's files.
+fn check_intermediates(case: &str, dir: &Path, mode: &str, audit: &awsig::Audit, signature: &str) {
+    let expect = |what: &str| read(&dir.join(format!("{mode}-{what}.txt")));
+    assert_eq!(
+        audit.canonical_request,
+        expect("canonical-request"),
+        "{case}: {mode} canonical request"
+    );
+    assert_eq!(
+        audit.string_to_sign,
+        expect("string-to-sign"),
+        "{case}: {mode} string to sign"
+    );
+    assert_eq!(signature, expect("signature"), "{case}: {mode} signature");
+    assert_eq!(audit.signature, signature, "{case}: {mode} audit signature");
 }
 
 /// Every `*.req` below `root`, recursively.
@@ -534,16 +539,7 @@ fn s3_documentation_examples() {
             }
             (audit, signed.signature().to_string())
         };
-        assert_eq!(
-            audit.canonical_request,
-            ex["expected_canonical_request"].as_str().unwrap(),
-            "{name}"
-        );
-        assert_eq!(
-            audit.string_to_sign,
-            ex["expected_string_to_sign"].as_str().unwrap(),
-            "{name}"
-        );
+        check_expected(name, ex, &audit);
         assert_eq!(
             signature,
             ex["expected_signature"].as_str().unwrap(),
@@ -603,16 +599,7 @@ fn general_reference_examples() {
                 .unwrap()
                 .headers(&headers);
         let (signed, audit) = signer.audit_sign(&request, time).unwrap();
-        assert_eq!(
-            audit.canonical_request,
-            ex["expected_canonical_request"].as_str().unwrap(),
-            "{name}"
-        );
-        assert_eq!(
-            audit.string_to_sign,
-            ex["expected_string_to_sign"].as_str().unwrap(),
-            "{name}"
-        );
+        check_expected(name, ex, &audit);
         let chain = SigningKeyChain::derive(secret, time.date_stamp(), region, service).unwrap();
         assert_eq!(
             hex::encode(chain.k_signing),

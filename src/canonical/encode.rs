@@ -12,6 +12,20 @@ pub(crate) trait Sink {
     fn put_str(&mut self, s: &str) {
         self.put(s.as_bytes());
     }
+    /// Writes `n` in decimal, without `fmt`.
+    fn put_decimal(&mut self, mut n: u64) {
+        let mut buf = [0u8; 20];
+        let mut i = buf.len();
+        loop {
+            i -= 1;
+            buf[i] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        self.put(&buf[i..]);
+    }
 }
 
 impl Sink for Sha256 {
@@ -82,6 +96,16 @@ impl<A: Sink, B: Sink> Sink for Tee<'_, A, B> {
 
 const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
 
+/// `%XX` for one byte, uppercase hex.
+#[inline]
+fn pct(b: u8) -> [u8; 3] {
+    [
+        b'%',
+        HEX_UPPER[usize::from(b >> 4)],
+        HEX_UPPER[usize::from(b & 15)],
+    ]
+}
+
 /// `A–Z a–z 0–9 - _ . ~` (RFC 3986 unreserved).
 #[inline]
 pub(crate) fn is_unreserved(b: u8) -> bool {
@@ -96,11 +120,7 @@ pub(crate) fn encode<S: Sink + ?Sized>(sink: &mut S, bytes: &[u8], keep_slash: b
             continue;
         }
         sink.put(&bytes[start..i]);
-        sink.put(&[
-            b'%',
-            HEX_UPPER[usize::from(b >> 4)],
-            HEX_UPPER[usize::from(b & 15)],
-        ]);
+        sink.put(&pct(b));
         start = i + 1;
     }
     sink.put(&bytes[start..]);
@@ -188,10 +208,8 @@ impl<I: Iterator<Item = u8>> Iterator for Encoded<I> {
         if is_unreserved(b) {
             return Some(b);
         }
-        self.pending = [
-            HEX_UPPER[usize::from(b >> 4)],
-            HEX_UPPER[usize::from(b & 15)],
-        ];
+        let [_, hi, lo] = pct(b);
+        self.pending = [hi, lo];
         self.npending = 2;
         Some(b'%')
     }
@@ -216,11 +234,7 @@ pub(crate) fn reencode<S: Sink + ?Sized>(sink: &mut S, encoded: &[u8], keep_slas
                 if is_unreserved(v) || (keep_slash && v == b'/') {
                     sink.put(&[v]);
                 } else {
-                    sink.put(&[
-                        b'%',
-                        HEX_UPPER[usize::from(v >> 4)],
-                        HEX_UPPER[usize::from(v & 15)],
-                    ]);
+                    sink.put(&pct(v));
                 }
                 i += 3;
                 start = i;
@@ -228,11 +242,7 @@ pub(crate) fn reencode<S: Sink + ?Sized>(sink: &mut S, encoded: &[u8], keep_slas
             }
         }
         sink.put(&encoded[start..i]);
-        sink.put(&[
-            b'%',
-            HEX_UPPER[usize::from(b >> 4)],
-            HEX_UPPER[usize::from(b & 15)],
-        ]);
+        sink.put(&pct(b));
         i += 1;
         start = i;
     }
