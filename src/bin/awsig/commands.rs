@@ -1,0 +1,210 @@
+//! The commands: each turns parsed arguments into the text for stdout (and
+//! notices for stderr), or a [`Failure`]. Inputs are checked before
+//! credentials are looked up, so bad input is reported as such.
+
+use awsig::{
+    Addressing, Endpoint, ObjectKey, Payload, Request, Signer, SigningKeyChain, SigningTime,
+};
+
+use crate::args::{Format, PresignArgs, SignArgs};
+use crate::credentials::{self, Env, Resolved};
+use crate::inputs::{self, Target};
+use crate::output::{self, Body, Signed};
+use crate::{duration, Failure};
+
+/// What a command prints.
+pub struct Output {
+    /// Lines for stderr, printed before `stdout`.
+    pub notices: Vec<String>,
+    /// The result.
+    pub stdout: String,
+}
+
+/// How a signature is shown.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Show {
+    /// The result only (URL, headers...).
+    Result,
+    /// The intermediates (`awsig explain`), with the key chain or without.
+    Explain {
+        /// Print kDate, kRegion, kService, kSigning in hex.
+        signing_key: bool,
+    },
+}
+
+/// `(name, value)` pairs as the borrowed slices [`Request`] takes.
+fn borrowed(pairs: &[(String, String)]) -> Vec<(&str, &str)> {
+    pairs
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect()
+}
+
+/// A signer for the resolved credentials and region.
+fn signer(found: &Resolved, service: &str) -> Result<Signer, Failure> {
+    Ok(Signer::new(
+        found.credentials.clone(),
+        &found.region,
+        service,
+    )?)
+}
+
+/// The key chain of `signer` at `time`, when asked for.
+fn chain(
+    found: &Resolved,
+    signer: &Signer,
+    time: &SigningTime,
+    show: Show,
+) -> Result<Option<SigningKeyChain>, Failure> {
+    if show != (Show::Explain { signing_key: true }) {
+        return Ok(None);
+    }
+    Ok(Some(SigningKeyChain::derive(
+        found.secret.expose(),
+        time.date_stamp(),
+        signer.region(),
+        signer.service(),
+    )?))
+}
+
+/// `awsig presign` and `awsig explain presign`.
+pub fn presign(a: &PresignArgs, show: Show, env: Env<'_>) -> Result<Output, Failure> {
+    let method = inputs::method(&a.method, inputs::PRESIGN_METHODS)?;
+    let expires = duration::expiry(&a.expires)?;
+    let headers = a
+        .headers
+        .iter()
+        .map(|h| inputs::header(h))
+        .collect::<Result<Vec<_>, _>>()?;
+    let params = a
+        .queries
+        .iter()
+        .map(|q| inputs::pair(q, "--query"))
+        .collect::<Result<Vec<_>, _>>()?;
+    let time = inputs::time(a.common.time.as_deref())?;
+    let target = Target::parse(&a.target)?;
+    let custom = match &a.endpoint {
+        Some(e) => Some(Endpoint::parse(e)?.with_addressing(Addressing::PathStyle)),
+        None => None,
+    };
+    let (service, host_region) = match &target {
+        Target::S3 { .. } => (a.service.clone().unwrap_or_else(|| "s3".into()), None),
+        Target::Url(url) => {
+            if a.endpoint.is_some() || a.path_style {
+                return Err(Failure::input(
+                    "--endpoint and --path-style apply to s3://bucket/key targets only; a URL is signed as given".into(),
+                ));
+            }
+            let hint = inputs::host_of(url).and_then(|h| inputs::service_from_host(&h));
+            let (s, r) = hint.map_or((None, None), |(s, r)| (Some(s), r));
+            (a.service.clone().or(s).unwrap_or_else(|| "s3".into()), r)
+        }
+    };
+    let found = credentials::resolve(&a.common, host_region.as_deref(), env)?;
+    let signer = signer(&found, &service)?;
+    let endpoint = match custom {
+        Some(e) => e,
+        None if a.path_style => {
+            Endpoint::aws_s3(&found.region)?.with_addressing(Addressing::PathStyle)
+        }
+        None => Endpoint::aws_s3(&found.region)?,
+    };
+    let (hdrs, prms) = (borrowed(&headers), borrowed(&params));
+    let request = match &target {
+        Target::S3 { bucket, key } => Request::new(&method, &endpoint)
+            .bucket(bucket)
+            .key(ObjectKey::new(key)),
+        Target::Url(url) => Request::from_url(&method, url)?,
+    }
+    .headers(&hdrs)
+    .params(&prms);
+    let stdout = match show {
+        Show::Result => format!("{}\n", signer.presign(&request, time, expires)?.as_str()),
+        Show::Explain { .. } => {
+            let (_, audit) = signer.audit_presign(&request, time, expires)?;
+            output::explain(&audit, chain(&found, &signer, &time, show)?.as_ref())
+        }
+    };
+    Ok(Output {
+        notices: found.notices,
+        stdout,
+    })
+}
+
+/// `awsig sign` and `awsig explain sign`.
+pub fn sign(a: &SignArgs, format: Format, show: Show, env: Env<'_>) -> Result<Output, Failure> {
+    let method = inputs::method(&a.method, inputs::SIGN_METHODS)?;
+    let headers = a
+        .headers
+        .iter()
+        .map(|h| inputs::header(h))
+        .collect::<Result<Vec<_>, _>>()?;
+    let time = inputs::time(a.common.time.as_deref())?;
+    let Target::Url(url) = Target::parse(&a.url)? else {
+        return Err(Failure::input(format!(
+            "{:?}: sign takes an http:// or https:// URL (for s3://bucket/key use presign)",
+            a.url
+        )));
+    };
+    let file_body = match &a.data_file {
+        Some(path) => Some(std::fs::read(path).map_err(|e| {
+            Failure::input(format!("cannot read --data-file {}: {e}", path.display()))
+        })?),
+        None => None,
+    };
+    let payload = match (&a.data, &file_body) {
+        (Some(text), _) => Payload::Bytes(text.as_bytes()),
+        (_, Some(bytes)) => Payload::Bytes(bytes),
+        _ if a.unsigned_payload => Payload::Unsigned,
+        _ => Payload::Bytes(b""),
+    };
+    let host = inputs::host_of(&url);
+    let hint = host.as_deref().and_then(inputs::service_from_host);
+    let (service, host_region) = match (&a.service, hint) {
+        (Some(s), hint) => (s.clone(), hint.and_then(|(_, r)| r)),
+        (None, Some((s, r))) => (s, r),
+        (None, None) => {
+            return Err(Failure::input(format!(
+                "cannot tell the service from the host {:?}; pass --service (e.g. --service s3)",
+                host.unwrap_or_default()
+            )))
+        }
+    };
+    let found = credentials::resolve(&a.common, host_region.as_deref(), env)?;
+    let signer = signer(&found, &service)?;
+    let hdrs = borrowed(&headers);
+    let request = Request::from_url(&method, &url)?
+        .headers(&hdrs)
+        .payload(payload);
+    let stdout = match show {
+        Show::Explain { .. } => {
+            let (_, audit) = signer.audit_sign(&request, time)?;
+            output::explain(&audit, chain(&found, &signer, &time, show)?.as_ref())
+        }
+        Show::Result => {
+            let signed = signer.sign(&request, time)?;
+            let data_file = a.data_file.as_ref().map(|p| p.to_string_lossy());
+            let out = Signed {
+                method: &method,
+                url: &url,
+                request_headers: &headers,
+                added_headers: signed.headers().collect(),
+                body: match (&a.data, &data_file) {
+                    (Some(text), _) => Body::Text(text),
+                    (_, Some(path)) => Body::File(path),
+                    _ => Body::None,
+                },
+                signature: signed.signature(),
+            };
+            match format {
+                Format::Headers => output::headers(&out),
+                Format::Curl => output::curl(&out),
+                Format::Json => output::json(&out),
+            }
+        }
+    };
+    Ok(Output {
+        notices: found.notices,
+        stdout,
+    })
+}
