@@ -3,11 +3,12 @@
 //! credentials are looked up, so bad input is reported as such.
 
 use awsig::{
-    Addressing, Endpoint, ObjectKey, Payload, Request, Signer, SigningKeyChain, SigningTime,
+    Addressing, Credentials, Endpoint, ObjectKey, Payload, Request, Signer, SigningKeyChain,
+    SigningTime,
 };
 
 use crate::args::{Format, PresignArgs, SignArgs};
-use crate::credentials::{self, Env, Resolved};
+use crate::credentials::{Env, Found, Sources};
 use crate::inputs::{self, Target};
 use crate::output::{self, Body, Signed};
 use crate::{duration, Failure};
@@ -40,18 +41,21 @@ fn borrowed(pairs: &[(String, String)]) -> Vec<(&str, &str)> {
         .collect()
 }
 
-/// A signer for the resolved credentials and region.
-fn signer(found: &Resolved, service: &str) -> Result<Signer, Failure> {
-    Ok(Signer::new(
-        found.credentials.clone(),
-        &found.region,
-        service,
-    )?)
+/// Signs with throwaway keys, so that every problem with the request is
+/// reported as bad input before credentials are looked up.
+fn check<T>(
+    region: &str,
+    service: &str,
+    sign: impl FnOnce(&Signer) -> Result<T, awsig::Error>,
+) -> Result<(), Failure> {
+    let placeholder = Credentials::new("AKIDPLACEHOLDER", "placeholder", None)?;
+    sign(&Signer::new(placeholder, region, service)?)?;
+    Ok(())
 }
 
 /// The key chain of `signer` at `time`, when asked for.
 fn chain(
-    found: &Resolved,
+    found: &Found,
     signer: &Signer,
     time: &SigningTime,
     show: Show,
@@ -100,14 +104,12 @@ pub fn presign(a: &PresignArgs, show: Show, env: Env<'_>) -> Result<Output, Fail
             (a.service.clone().or(s).unwrap_or_else(|| "s3".into()), r)
         }
     };
-    let found = credentials::resolve(&a.common, host_region.as_deref(), env)?;
-    let signer = signer(&found, &service)?;
+    let mut sources = Sources::new(&a.common, env);
+    let region = sources.region(host_region.as_deref())?;
     let endpoint = match custom {
         Some(e) => e,
-        None if a.path_style => {
-            Endpoint::aws_s3(&found.region)?.with_addressing(Addressing::PathStyle)
-        }
-        None => Endpoint::aws_s3(&found.region)?,
+        None if a.path_style => Endpoint::aws_s3(&region)?.with_addressing(Addressing::PathStyle),
+        None => Endpoint::aws_s3(&region)?,
     };
     let (hdrs, prms) = (borrowed(&headers), borrowed(&params));
     let request = match &target {
@@ -118,6 +120,9 @@ pub fn presign(a: &PresignArgs, show: Show, env: Env<'_>) -> Result<Output, Fail
     }
     .headers(&hdrs)
     .params(&prms);
+    check(&region, &service, |s| s.presign(&request, time, expires))?;
+    let found = sources.credentials()?;
+    let signer = Signer::new(found.credentials.clone(), &region, &service)?;
     let stdout = match show {
         Show::Result => format!("{}\n", signer.presign(&request, time, expires)?.as_str()),
         Show::Explain { .. } => {
@@ -170,12 +175,15 @@ pub fn sign(a: &SignArgs, format: Format, show: Show, env: Env<'_>) -> Result<Ou
             )))
         }
     };
-    let found = credentials::resolve(&a.common, host_region.as_deref(), env)?;
-    let signer = signer(&found, &service)?;
+    let mut sources = Sources::new(&a.common, env);
+    let region = sources.region(host_region.as_deref())?;
     let hdrs = borrowed(&headers);
     let request = Request::from_url(&method, &url)?
         .headers(&hdrs)
         .payload(payload);
+    check(&region, &service, |s| s.sign(&request, time))?;
+    let found = sources.credentials()?;
+    let signer = Signer::new(found.credentials.clone(), &region, &service)?;
     let stdout = match show {
         Show::Explain { .. } => {
             let (_, audit) = signer.audit_sign(&request, time)?;

@@ -58,15 +58,13 @@ impl fmt::Debug for Secret {
     }
 }
 
-/// Credentials, region and the notices to print on stderr.
+/// Credentials found, and the notices to print on stderr.
 #[derive(Debug)]
-pub struct Resolved {
+pub struct Found {
     /// The credentials to sign with.
     pub credentials: Credentials,
     /// The secret access key (for `explain --show-signing-key`).
     pub secret: Secret,
-    /// The signing region.
-    pub region: String,
     /// Lines for stderr (e.g. the `--demo` notice).
     pub notices: Vec<String>,
 }
@@ -199,62 +197,77 @@ fn from_env(env: Env<'_>) -> Result<Option<(Credentials, Secret)>, Failure> {
     Ok(Some((creds, Secret(secret))))
 }
 
-/// Finds credentials and the region. `host_region` is a region read from an
-/// AWS host name.
-pub fn resolve(
-    common: &Common,
-    host_region: Option<&str>,
-    env: Env<'_>,
-) -> Result<Resolved, Failure> {
-    let env_profile = var(env, "AWS_PROFILE");
-    let mut files = Files {
-        from_flag: common.profile.is_some(),
-        name: common
-            .profile
-            .clone()
-            .or(env_profile)
-            .unwrap_or_else(|| "default".into()),
-        credentials_path: file_path(env, "AWS_SHARED_CREDENTIALS_FILE", "credentials"),
-        config_path: file_path(env, "AWS_CONFIG_FILE", "config"),
-        loaded: None,
-    };
-    let mut notices = Vec::new();
-    let (credentials, secret) = if common.demo {
-        notices.push(format!(
-            "awsig: using AWS's documented example credentials ({DEMO_ACCESS_KEY_ID}, --demo); \
-             the output will not work against a real account"
-        ));
-        let creds = Credentials::new(DEMO_ACCESS_KEY_ID, DEMO_SECRET, None)
-            .map_err(|e| Failure::credentials(e.to_string()))?;
-        (creds, Secret(DEMO_SECRET.into()))
-    } else {
-        let from_env = match common.profile {
-            Some(_) => None,
-            None => from_env(env)?,
+/// Where a command's credentials and region come from.
+pub struct Sources<'a> {
+    common: &'a Common,
+    env: Env<'a>,
+    files: Files,
+}
+
+impl<'a> Sources<'a> {
+    /// Looks nothing up yet; files are read on first use.
+    pub fn new(common: &'a Common, env: Env<'a>) -> Self {
+        let env_profile = var(env, "AWS_PROFILE");
+        let files = Files {
+            from_flag: common.profile.is_some(),
+            name: common
+                .profile
+                .clone()
+                .or(env_profile)
+                .unwrap_or_else(|| "default".into()),
+            credentials_path: file_path(env, "AWS_SHARED_CREDENTIALS_FILE", "credentials"),
+            config_path: file_path(env, "AWS_CONFIG_FILE", "config"),
+            loaded: None,
         };
-        match from_env {
-            Some(found) => found,
-            None => files.credentials()?,
-        }
-    };
-    let region = match common
-        .region
-        .clone()
-        .or_else(|| host_region.map(str::to_string))
-        .or_else(|| var(env, "AWS_REGION"))
-        .or_else(|| var(env, "AWS_DEFAULT_REGION"))
-    {
-        Some(r) => r,
-        None => files
-            .profile()?
-            .get("region")
-            .unwrap_or("us-east-1")
-            .to_string(),
-    };
-    Ok(Resolved {
-        credentials,
-        secret,
-        region,
-        notices,
-    })
+        Sources { common, env, files }
+    }
+
+    /// The region; `host_region` is a region read from an AWS host name.
+    pub fn region(&mut self, host_region: Option<&str>) -> Result<String, Failure> {
+        let env = self.env;
+        let named = self
+            .common
+            .region
+            .clone()
+            .or_else(|| host_region.map(str::to_string))
+            .or_else(|| var(env, "AWS_REGION"))
+            .or_else(|| var(env, "AWS_DEFAULT_REGION"));
+        Ok(match named {
+            Some(r) => r,
+            None => self
+                .files
+                .profile()?
+                .get("region")
+                .unwrap_or("us-east-1")
+                .to_string(),
+        })
+    }
+
+    /// The credentials.
+    pub fn credentials(&mut self) -> Result<Found, Failure> {
+        let mut notices = Vec::new();
+        let (credentials, secret) = if self.common.demo {
+            notices.push(format!(
+                "awsig: using AWS's documented example credentials ({DEMO_ACCESS_KEY_ID}, --demo); \
+                 the output will not work against a real account"
+            ));
+            let creds = Credentials::new(DEMO_ACCESS_KEY_ID, DEMO_SECRET, None)
+                .map_err(|e| Failure::credentials(e.to_string()))?;
+            (creds, Secret(DEMO_SECRET.into()))
+        } else {
+            let from_env = match self.common.profile {
+                Some(_) => None,
+                None => from_env(self.env)?,
+            };
+            match from_env {
+                Some(found) => found,
+                None => self.files.credentials()?,
+            }
+        };
+        Ok(Found {
+            credentials,
+            secret,
+            notices,
+        })
+    }
 }
