@@ -6,11 +6,14 @@
 //! own, and no run may print a secret access key (checked in [`awsig`]).
 #![cfg(feature = "cli")]
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use base64::Engine;
 use hmac::{KeyInit, Mac};
 use serde_json::Value;
 
@@ -30,33 +33,9 @@ const SECRETS: [&str; 4] = [
     SECOND_SECRET,
 ];
 
-/// `$AWSIG_TEST_VECTORS`, else `../shared/test-vectors`. `None` (and a loud
-/// message) when absent outside CI; a failure when absent in CI.
-fn vectors() -> Option<PathBuf> {
-    let dir = match std::env::var_os("AWSIG_TEST_VECTORS") {
-        Some(d) => PathBuf::from(d),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/test-vectors"),
-    };
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    if std::env::var_os("CI").is_some() {
-        panic!(
-            "test vectors not found at {} (set AWSIG_TEST_VECTORS)",
-            dir.display()
-        );
-    }
-    eprintln!(
-        "\n*** CLI VECTOR TEST SKIPPED: no test vectors at {} (set AWSIG_TEST_VECTORS) ***\n",
-        dir.display()
-    );
-    None
-}
-
 /// The example called `name` in a vectors JSON file.
 fn example(file: &str, name: &str) -> Option<Value> {
-    let path = vectors()?.join(file);
-    let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let text = common::read(&common::vectors()?.join(file));
     let all: Value = serde_json::from_str(&text).expect("vectors JSON");
     let found = all["examples"]
         .as_array()
@@ -653,6 +632,159 @@ fn explain_chain_matches_an_independent_derivation_for_other_scopes() {
     assert!(out.lines().any(|l| l == line), "{out}");
 }
 
+// ---------------------------------------------------------------- post-policy
+
+#[test]
+fn post_policy_writes_the_documented_browser_form() {
+    let Some(ex) = example("s3-doc-examples.json", "s3-browser-post-policy") else {
+        return;
+    };
+    // The page's policy: expires 36 h after the signing time.
+    let args = [
+        "post-policy",
+        "s3://sigv4examplebucket/user/user1/",
+        "--time",
+        s(&ex["date"]),
+        "--expires",
+        "36h",
+        "--field",
+        "acl=public-read",
+        "--field",
+        "success_action_redirect=http://sigv4examplebucket.s3.amazonaws.com/successful_upload.html",
+        "--starts-with",
+        "Content-Type=image/",
+        "--field",
+        "x-amz-meta-uuid=14365123651274",
+        "--field",
+        "x-amz-server-side-encryption=AES256",
+        "--starts-with",
+        "x-amz-meta-tag=",
+    ];
+    let out = awsig(&args, &DOC_ENV).ok().to_string();
+    let form: Value = serde_json::from_str(&out).expect("valid JSON");
+    assert_eq!(form["url"], format!("https://{}/", s(&ex["host"])));
+    let documented: Value = serde_json::from_str(s(&ex["policy_document"])).expect("doc policy");
+    assert_eq!(form["expiration"], documented["expiration"]);
+    let fields = form["fields"].as_object().expect("fields");
+    let policy_b64 = s(&fields["policy"]);
+    let policy = base64::engine::general_purpose::STANDARD
+        .decode(policy_b64)
+        .expect("base64 policy");
+    let policy: Value = serde_json::from_slice(&policy).expect("policy JSON");
+    let as_set = |v: &Value| {
+        let mut set: Vec<String> = v
+            .as_array()
+            .expect("conditions")
+            .iter()
+            .map(Value::to_string)
+            .collect();
+        set.sort();
+        set
+    };
+    assert_eq!(
+        as_set(&policy["conditions"]),
+        as_set(&documented["conditions"])
+    );
+    assert_eq!(policy["expiration"], documented["expiration"]);
+    // The signature, derived here from first principles.
+    let k = hmac_sha256(format!("AWS4{DOC_SECRET}").as_bytes(), b"20151229");
+    let k = hmac_sha256(&k, b"us-east-1");
+    let k = hmac_sha256(&k, b"s3");
+    let k = hmac_sha256(&k, b"aws4_request");
+    assert_eq!(
+        fields["x-amz-signature"],
+        hex::encode(hmac_sha256(&k, policy_b64.as_bytes()))
+    );
+    // The documented fields (names case-insensitive; the page fills
+    // Content-Type in with image/jpeg, the form starts it at the prefix).
+    for pair in ex["form_fields_as_printed"].as_array().expect("fields") {
+        let name = s(&pair[0]).to_ascii_lowercase();
+        let got = fields
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(&name))
+            .map(|(_, v)| s(v))
+            .unwrap_or_else(|| panic!("missing field {name}: {out}"));
+        match name.as_str() {
+            "policy" | "x-amz-signature" => {}
+            "content-type" => assert!(s(&pair[1]).starts_with(got), "{got}"),
+            _ => assert_eq!(got, s(&pair[1]), "{name}"),
+        }
+    }
+    assert_eq!(
+        form["fill_in"],
+        serde_json::json!(["Content-Type", "x-amz-meta-tag"])
+    );
+}
+
+#[test]
+fn post_policy_keys_ranges_and_html() {
+    let base = ["--time", "20240101T000000Z", "--demo"];
+    let form = |extra: &[&str]| -> Value {
+        let mut args = vec!["post-policy"];
+        args.extend_from_slice(extra);
+        args.extend_from_slice(&base);
+        let run = awsig(&args, &[]);
+        assert_eq!(run.code, 0, "{run:?}");
+        serde_json::from_str(&run.stdout).expect("JSON")
+    };
+    let policy = |form: &Value| -> String {
+        let b = base64::engine::general_purpose::STANDARD
+            .decode(s(&form["fields"]["policy"]))
+            .expect("base64");
+        String::from_utf8(b).expect("utf-8")
+    };
+    let f = form(&["s3://bkt/reports/2024.pdf"]);
+    assert_eq!(f["fields"]["key"], "reports/2024.pdf");
+    assert!(
+        policy(&f).contains(r#"{"key":"reports/2024.pdf"}"#),
+        "{}",
+        policy(&f)
+    );
+    assert!(policy(&f).contains(r#""expiration":"2024-01-01T01:00:00.000Z""#));
+    let f = form(&[
+        "s3://bkt/uploads/",
+        "--content-length-range",
+        "1:1048576",
+        "--expires",
+        "10m",
+    ]);
+    assert_eq!(f["fields"]["key"], "uploads/${filename}");
+    assert!(
+        policy(&f).contains(r#"["content-length-range",1,1048576]"#),
+        "{}",
+        policy(&f)
+    );
+    assert!(policy(&f).contains(r#""expiration":"2024-01-01T00:10:00.000Z""#));
+    let f = form(&["s3://bkt", "--key-starts-with", "user/alice/"]);
+    assert_eq!(f["fill_in"], serde_json::json!(["key"]));
+    assert!(
+        policy(&f).contains(r#"["starts-with","$key","user/alice/"]"#),
+        "{}",
+        policy(&f)
+    );
+
+    let run = awsig(
+        &[
+            "post-policy",
+            "s3://bkt/k",
+            "--format",
+            "html",
+            "--time",
+            "20240101T000000Z",
+            "--demo",
+        ],
+        &[],
+    );
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout
+            .starts_with(r#"<form action="https://bkt.s3.amazonaws.com/" method="post""#),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains(r#"<input type="file" name="file">"#));
+}
+
 // ---------------------------------------------------------------- profiles
 
 const CREDENTIALS_FILE: &str = "\
@@ -888,6 +1020,7 @@ fn bad_input_is_one_line_on_stderr_and_exit_code_1() {
     let unreadable = unreadable.to_str().expect("utf-8");
     let p = ["presign", "s3://bkt/k"];
     let u = ["sign", "https://bkt.s3.amazonaws.com/k"];
+    let f = ["post-policy", "s3://bkt/k"];
     let cases: Vec<(Vec<&str>, &str)> = vec![
         ([&p[..], &["--expires", "soon"]].concat(), "duration"),
         ([&p[..], &["--expires", "1.5h"]].concat(), "duration"),
@@ -920,6 +1053,26 @@ fn bad_input_is_one_line_on_stderr_and_exit_code_1() {
         (
             [&u[..], &["-H", "x-amz-date: 20240101T000000Z"]].concat(),
             "x-amz-date",
+        ),
+        (
+            [&f[..], &["--content-length-range", "10"]].concat(),
+            "MIN:MAX",
+        ),
+        (
+            [&f[..], &["--content-length-range", "5:1"]].concat(),
+            "content-length-range",
+        ),
+        ([&f[..], &["--expires", "0"]].concat(), "at least 1 second"),
+        ([&f[..], &["--expires", "later"]].concat(), "duration"),
+        ([&f[..], &["--key-starts-with", "a/"]].concat(), "not both"),
+        ([&f[..], &["--field", "=x"]].concat(), "--field"),
+        (
+            [&f[..], &["--field", "x-amz-signature=x"]].concat(),
+            "x-amz-signature",
+        ),
+        (
+            vec!["post-policy", "https://bkt.s3.amazonaws.com/k"],
+            "s3://bucket/key",
         ),
     ];
     for (args, expected) in cases {

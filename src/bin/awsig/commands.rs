@@ -3,11 +3,11 @@
 //! credentials are looked up, so bad input is reported as such.
 
 use awsig::{
-    Addressing, Credentials, Endpoint, ObjectKey, Payload, Request, Signer, SigningKeyChain,
-    SigningTime,
+    Addressing, Credentials, Endpoint, ObjectKey, Payload, PostPolicy, Request, Signer,
+    SigningKeyChain, SigningTime,
 };
 
-use crate::args::{Format, PresignArgs, SignArgs};
+use crate::args::{FormFormat, Format, PostPolicyArgs, PresignArgs, SignArgs};
 use crate::credentials::{Env, Found, Sources};
 use crate::inputs::{self, Target};
 use crate::output::{self, Body, Signed};
@@ -210,6 +210,66 @@ pub fn sign(a: &SignArgs, format: Format, show: Show, env: Env<'_>) -> Result<Ou
                 Format::Json => output::json(&out),
             }
         }
+    };
+    Ok(Output {
+        notices: found.notices,
+        stdout,
+    })
+}
+
+/// `awsig post-policy`.
+pub fn post_policy(a: &PostPolicyArgs, env: Env<'_>) -> Result<Output, Failure> {
+    let Target::S3 { bucket, key } = Target::parse(&a.target)? else {
+        return Err(Failure::input(format!(
+            "{:?}: post-policy takes s3://bucket/key or s3://bucket/prefix/",
+            a.target
+        )));
+    };
+    let expires = duration::parse(&a.expires)?;
+    if expires.is_zero() {
+        return Err(Failure::input("--expires must be at least 1 second".into()));
+    }
+    let time = inputs::time(a.common.time.as_deref())?;
+    let mut policy = PostPolicy::new(bucket).expires_in(expires);
+    policy = match &a.key_starts_with {
+        Some(_) if !key.is_empty() => {
+            return Err(Failure::input(
+                "give the key in s3://bucket/key or --key-starts-with, not both".into(),
+            ))
+        }
+        Some(prefix) => policy.key_starts_with(prefix),
+        None if key.is_empty() || key.ends_with('/') => policy.key_with_filename(key),
+        None => policy.key(key),
+    };
+    if let Some(range) = &a.content_length_range {
+        let (min, max) = range
+            .split_once(':')
+            .and_then(|(lo, hi)| Some((lo.parse().ok()?, hi.parse().ok()?)))
+            .ok_or_else(|| {
+                format!(
+                    "--content-length-range {range:?}: expected MIN:MAX in bytes (e.g. 1:10485760)"
+                )
+            })?;
+        policy = policy.content_length_range(min, max);
+    }
+    for f in &a.fields {
+        let (name, value) = inputs::pair(f, "--field")?;
+        policy = policy.field(name, value);
+    }
+    for f in &a.starts_with {
+        let (name, prefix) = inputs::pair(f, "--starts-with")?;
+        policy = policy.starts_with(name, prefix);
+    }
+    let mut sources = Sources::new(&a.common, env);
+    let region = sources.region(None)?;
+    let endpoint = Endpoint::aws_s3(&region)?;
+    check(&region, "s3", |s| policy.sign(s, &endpoint, time))?;
+    let found = sources.credentials()?;
+    let signer = Signer::new(found.credentials.clone(), &region, "s3")?;
+    let form = policy.sign(&signer, &endpoint, time)?;
+    let stdout = match a.format {
+        FormFormat::Json => format!("{}\n", form.to_json()),
+        FormFormat::Html => form.to_html(),
     };
     Ok(Output {
         notices: found.notices,

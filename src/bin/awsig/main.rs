@@ -3,7 +3,7 @@
 //! - [`args`]: the command line (clap);
 //! - [`inputs`], [`duration`]: checking what the command line describes;
 //! - [`credentials`], [`profile_files`]: credentials and region;
-//! - [`commands`]: presign, sign, explain;
+//! - [`commands`]: presign, sign, post-policy, explain;
 //! - [`output`]: header lines, curl, JSON, the explain view.
 //!
 //! Exit codes: 0 success, 1 bad input (usage errors included), 2 no usable
@@ -63,9 +63,7 @@ fn run(cli: &Cli, env: credentials::Env<'_>) -> Result<Output, Failure> {
     match &cli.command {
         Command::Presign(a) => commands::presign(a, Show::Result, env),
         Command::Sign(s) => commands::sign(&s.request, s.format, Show::Result, env),
-        Command::PostPolicy(_) => Err(Failure::input(
-            "post-policy is not available in this build yet".into(),
-        )),
+        Command::PostPolicy(a) => commands::post_policy(a, env),
         Command::Explain(e) => {
             let show = Show::Explain {
                 signing_key: e.show_signing_key,
