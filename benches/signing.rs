@@ -56,25 +56,34 @@ fn query_signature(url: &str) -> &str {
 
 // --- awsig ------------------------------------------------------------------
 
-fn awsig_presign(signer: &Signer, endpoint: &Endpoint) -> String {
+fn awsig_presign(signer: &Signer, endpoint: &Endpoint, time: SigningTime) -> String {
     let req = Request::new("GET", endpoint)
         .bucket(BUCKET)
         .key(ObjectKey::new(KEY))
         .payload(Payload::Unsigned);
-    signer.presign(&req, time(), EXPIRES).unwrap().into_string()
+    signer.presign(&req, time, EXPIRES).unwrap().into_string()
 }
 
-fn awsig_put(signer: &Signer, endpoint: &Endpoint) -> awsig::AuthorizationHeaders {
+fn awsig_put(
+    signer: &Signer,
+    endpoint: &Endpoint,
+    time: SigningTime,
+) -> awsig::AuthorizationHeaders {
     let req = Request::new("PUT", endpoint)
         .bucket(BUCKET)
         .key(ObjectKey::new(KEY))
         .headers(&PUT_HEADERS)
         .payload(Payload::Precomputed(PAYLOAD_SHA256));
-    signer.sign(&req, time()).unwrap()
+    signer.sign(&req, time).unwrap()
 }
 
 /// Six conditions besides the mandatory ones.
-fn awsig_post(signer: &Signer, endpoint: &Endpoint, expires_at: SigningTime) -> awsig::PostForm {
+fn awsig_post(
+    signer: &Signer,
+    endpoint: &Endpoint,
+    time: SigningTime,
+    expires_at: SigningTime,
+) -> awsig::PostForm {
     PostPolicy::new(BUCKET)
         .key_starts_with("photos/")
         .expires_at(expires_at)
@@ -84,7 +93,7 @@ fn awsig_post(signer: &Signer, endpoint: &Endpoint, expires_at: SigningTime) -> 
         .field("success_action_status", "201")
         .field("Cache-Control", "max-age=60")
         .content_length_range(1, 10 << 20)
-        .sign(signer, endpoint, time())
+        .sign(signer, endpoint, time)
         .unwrap()
 }
 
@@ -230,12 +239,13 @@ fn rust_s3_bucket() -> Box<s3::Bucket> {
 // --- benches ----------------------------------------------------------------
 
 fn presign_get(c: &mut Criterion) {
+    let t = time();
     let endpoint = Endpoint::aws_s3(REGION).unwrap();
     let signer = awsig_signer();
     let rusty = RustyS3::new();
     let identity = aws_identity();
 
-    let ours = awsig_presign(&signer, &endpoint);
+    let ours = awsig_presign(&signer, &endpoint, t);
     let theirs = rusty.presign();
     let aws = aws_presign(&identity);
     assert_eq!(
@@ -248,11 +258,11 @@ fn presign_get(c: &mut Criterion) {
 
     let mut g = c.benchmark_group("presign_get");
     g.bench_function("awsig/cached_key", |b| {
-        b.iter(|| awsig_presign(black_box(&signer), &endpoint))
+        b.iter(|| awsig_presign(black_box(&signer), &endpoint, t))
     });
     g.bench_function("awsig/fresh_key", |b| {
         // A new signer (and key cache) per URL: the key is derived each time.
-        b.iter(|| awsig_presign(&awsig_signer(), &endpoint))
+        b.iter(|| awsig_presign(&awsig_signer(), &endpoint, t))
     });
     g.bench_function("rusty-s3", |b| b.iter(|| black_box(&rusty).presign()));
     g.bench_function("aws-sigv4", |b| {
@@ -262,11 +272,12 @@ fn presign_get(c: &mut Criterion) {
 }
 
 fn put_header(c: &mut Criterion) {
+    let t = time();
     let endpoint = Endpoint::aws_s3(REGION).unwrap();
     let signer = awsig_signer();
     let identity = aws_identity();
 
-    let ours = awsig_put(&signer, &endpoint);
+    let ours = awsig_put(&signer, &endpoint, t);
     let theirs = aws_put(&identity);
     let aws_auth = theirs
         .iter()
@@ -283,13 +294,14 @@ fn put_header(c: &mut Criterion) {
 
     let mut g = c.benchmark_group("put_header");
     g.bench_function("awsig", |b| {
-        b.iter(|| awsig_put(black_box(&signer), &endpoint))
+        b.iter(|| awsig_put(black_box(&signer), &endpoint, t))
     });
     g.bench_function("aws-sigv4", |b| b.iter(|| aws_put(black_box(&identity))));
     g.finish();
 }
 
 fn post_policy(c: &mut Criterion) {
+    let t = time();
     let endpoint = Endpoint::aws_s3(REGION).unwrap();
     let signer = awsig_signer();
     let bucket = rust_s3_bucket();
@@ -312,7 +324,7 @@ fn post_policy(c: &mut Criterion) {
     let resigned = sign_policy_document(&signer, their_time, &document);
     assert_eq!(resigned.signature, field("x-amz-signature"), "rust-s3");
     let expires_at = SigningTime::from_unix_timestamp(UNIX as i64 + 3600).unwrap();
-    let ours = awsig_post(&signer, &endpoint, expires_at);
+    let ours = awsig_post(&signer, &endpoint, t, expires_at);
     let their_doc = String::from_utf8(document).unwrap();
     for condition in [
         r#"["starts-with","$key","photos/"]"#,
@@ -332,7 +344,7 @@ fn post_policy(c: &mut Criterion) {
 
     let mut g = c.benchmark_group("post_policy");
     g.bench_function("awsig", |b| {
-        b.iter(|| awsig_post(black_box(&signer), &endpoint, expires_at))
+        b.iter(|| awsig_post(black_box(&signer), &endpoint, t, expires_at))
     });
     g.bench_function("rust-s3", |b| b.iter(|| rust_s3_post(black_box(&bucket))));
     g.finish();

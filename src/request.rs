@@ -583,10 +583,15 @@ impl<'a> Request<'a> {
         &self,
         sink: &mut S,
     ) {
+        self.write_origin(sink);
+        crate::canonical::path::write_wire(sink, &self.path_spec());
+    }
+
+    /// Writes `scheme://host[:port]`.
+    pub(crate) fn write_origin<S: crate::canonical::encode::Sink + ?Sized>(&self, sink: &mut S) {
         sink.put_str(self.scheme.as_str());
         sink.put(b"://");
         self.write_host(sink);
-        crate::canonical::path::write_wire(sink, &self.path_spec());
     }
 
     /// Checks what can only be checked once the request is complete.

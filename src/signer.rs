@@ -13,7 +13,7 @@ use crate::authorization::AuthorizationHeaders;
 use crate::canonical::encode::{encode, Sink};
 use crate::canonical::headers::{self, Header};
 use crate::canonical::query::{self, Component, Param};
-use crate::canonical::{CanonicalQuery, CanonicalRequest};
+use crate::canonical::{path, CanonicalPath, CanonicalQuery, CanonicalRequest};
 use crate::presign::PresignedUrl;
 use crate::request::{Payload, Request, EMPTY_SHA256, UNSIGNED_PAYLOAD};
 use crate::settings::{SessionTokenMode, SigningSettings};
@@ -371,7 +371,7 @@ impl Signer {
         let scope = self.credential_scope(&time);
         let creq = CanonicalRequest {
             method: req.method,
-            path: req.path_spec(),
+            path: CanonicalPath::Spec(req.path_spec()),
             query: CanonicalQuery::Params(params.as_slice()),
             headers: hdrs,
             payload_hash: payload.as_str(),
@@ -450,21 +450,21 @@ impl Signer {
         let mut params = SmallVec::<Param<'_>, 16>::new();
         collect_params(&mut params, req)?;
         for (name, value) in [
-            ("X-Amz-Algorithm", ALGORITHM),
-            ("X-Amz-Credential", credential.as_str()),
-            ("X-Amz-Date", time.amz_date()),
-            ("X-Amz-Expires", expires_text.as_str()),
-            ("X-Amz-SignedHeaders", signed_headers.as_str()),
+            ("X-Amz-Algorithm", ALGORITHM.as_bytes()),
+            ("X-Amz-Credential", credential.as_bytes()),
+            ("X-Amz-Date", time.amz_date().as_bytes()),
+            ("X-Amz-Expires", expires_text.as_bytes()),
+            ("X-Amz-SignedHeaders", signed_headers.as_bytes()),
         ] {
             params.push(Param {
-                name: Component::Raw(name),
+                name: Component::Raw(name.as_bytes()),
                 value: Component::Raw(value),
             });
         }
         if let Some(t) = token.filter(|_| !after_signing) {
             params.push(Param {
-                name: Component::Raw("X-Amz-Security-Token"),
-                value: Component::Raw(t),
+                name: Component::Raw(b"X-Amz-Security-Token"),
+                value: Component::Raw(t.as_bytes()),
             });
         }
         query::sort(params.as_mut_slice());
@@ -485,13 +485,21 @@ impl Signer {
             + signed_headers.as_bytes().len()
             + token.map_or(0, str::len);
         let mut url = Vec::with_capacity(200 + 3 * inputs);
-        req.write_url_prefix(&mut url);
+        let spec = req.path_spec();
+        req.write_origin(&mut url);
+        let path_start = url.len();
+        path::write_wire(&mut url, &spec);
+        let path_end = url.len();
         url.push(b'?');
         let query_start = url.len();
         query::write(&mut url, params.as_slice());
         let creq = CanonicalRequest {
             method: req.method,
-            path: req.path_spec(),
+            path: if path::wire_is_canonical(&spec, settings) {
+                CanonicalPath::Rendered(&url[path_start..path_end])
+            } else {
+                CanonicalPath::Spec(spec)
+            },
             query: CanonicalQuery::Rendered(&url[query_start..]),
             headers: hdrs,
             payload_hash: payload.as_str(),
@@ -589,8 +597,8 @@ fn collect_params<'a, const N: usize>(
 ) -> Result<(), Error> {
     out.extend(query::parse_encoded(req.query));
     out.extend(req.params.iter().map(|&(n, v)| Param {
-        name: Component::Raw(n),
-        value: Component::Raw(v),
+        name: Component::Raw(n.as_bytes()),
+        value: Component::Raw(v.as_bytes()),
     }));
     for p in out.as_slice() {
         if let Some(r) = RESERVED_PARAMS.iter().find(|r| p.name_is(r)) {

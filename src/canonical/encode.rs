@@ -38,7 +38,11 @@ impl Sink for Sha256 {
 impl Sink for Vec<u8> {
     #[inline]
     fn put(&mut self, bytes: &[u8]) {
-        self.extend_from_slice(bytes);
+        if bytes.len() == 1 {
+            self.push(bytes[0]);
+        } else {
+            self.extend_from_slice(bytes);
+        }
     }
 }
 
@@ -106,24 +110,65 @@ fn pct(b: u8) -> [u8; 3] {
     ]
 }
 
+/// `UNRESERVED[b]`: whether byte `b` is `A–Z a–z 0–9 - _ . ~` (RFC 3986
+/// unreserved); `UNRESERVED_OR_SLASH` adds `/`.
+const UNRESERVED: [bool; 256] = unreserved_table(false);
+const UNRESERVED_OR_SLASH: [bool; 256] = unreserved_table(true);
+
+const fn unreserved_table(slash: bool) -> [bool; 256] {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric()
+            || matches!(c, b'-' | b'_' | b'.' | b'~')
+            || (slash && c == b'/');
+        b += 1;
+    }
+    t
+}
+
 /// `A–Z a–z 0–9 - _ . ~` (RFC 3986 unreserved).
 #[inline]
 pub(crate) fn is_unreserved(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~')
+    UNRESERVED[usize::from(b)]
 }
 
-/// Writes `bytes` URI-encoded; `/` is kept when `keep_slash`.
+/// Writes `bytes` URI-encoded; `/` is kept when `keep_slash`. Runs of
+/// unreserved bytes go to the sink as they are; the rest is encoded into a
+/// stack buffer, so the sink sees a few large writes instead of many tiny ones.
 pub(crate) fn encode<S: Sink + ?Sized>(sink: &mut S, bytes: &[u8], keep_slash: bool) {
-    let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        if is_unreserved(b) || (keep_slash && b == b'/') {
-            continue;
-        }
-        sink.put(&bytes[start..i]);
-        sink.put(&pct(b));
-        start = i + 1;
+    let keep = if keep_slash {
+        &UNRESERVED_OR_SLASH
+    } else {
+        &UNRESERVED
+    };
+    let clean = bytes
+        .iter()
+        .position(|&b| !keep[usize::from(b)])
+        .unwrap_or(bytes.len());
+    sink.put(&bytes[..clean]);
+    if clean == bytes.len() {
+        return;
     }
-    sink.put(&bytes[start..]);
+    let mut buf = [0u8; 96];
+    let mut n = 0;
+    for &b in &bytes[clean..] {
+        if n > buf.len() - 3 {
+            sink.put(&buf[..n]);
+            n = 0;
+        }
+        if keep[usize::from(b)] {
+            buf[n] = b;
+            n += 1;
+        } else {
+            buf[n..n + 3].copy_from_slice(&pct(b));
+            n += 3;
+        }
+    }
+    if n > 0 {
+        sink.put(&buf[..n]);
+    }
 }
 
 fn hex_val(b: u8) -> Option<u8> {

@@ -30,10 +30,19 @@ pub(crate) enum CanonicalQuery<'a> {
 }
 
 /// Everything that goes into a canonical request, already sorted.
+/// The canonical URI: computed from the path, or bytes already rendered for
+/// the URL when they are the same (S3 rules: single encoding, no
+/// normalization).
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum CanonicalPath<'a> {
+    Spec(PathSpec<'a>),
+    Rendered(&'a [u8]),
+}
+
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct CanonicalRequest<'a> {
     pub(crate) method: &'a str,
-    pub(crate) path: PathSpec<'a>,
+    pub(crate) path: CanonicalPath<'a>,
     pub(crate) query: CanonicalQuery<'a>,
     /// Sorted with [`headers::sort`].
     pub(crate) headers: &'a [Header<'a>],
@@ -45,7 +54,10 @@ impl CanonicalRequest<'_> {
     pub(crate) fn write<S: Sink + ?Sized>(&self, sink: &mut S) {
         sink.put_str(self.method);
         sink.put(b"\n");
-        path::write_canonical(sink, &self.path, self.settings);
+        match self.path {
+            CanonicalPath::Spec(spec) => path::write_canonical(sink, &spec, self.settings),
+            CanonicalPath::Rendered(text) => sink.put(text),
+        }
         sink.put(b"\n");
         match self.query {
             CanonicalQuery::Params(p) => query::write(sink, p),

@@ -136,16 +136,25 @@ pub(crate) fn write_wire<S: Sink + ?Sized>(sink: &mut S, spec: &PathSpec<'_>) {
 }
 
 /// Writes the canonical URI of `spec` under `settings`.
+/// Whether the wire path of `spec` is its canonical URI as well.
+pub(crate) fn wire_is_canonical(spec: &PathSpec<'_>, settings: &SigningSettings) -> bool {
+    // The wire form of a key is already the single encoding.
+    matches!(spec, PathSpec::Object { .. })
+        && !settings.normalize_path
+        && settings.uri_encoding == UriEncoding::Single
+}
+
 pub(crate) fn write_canonical<S: Sink + ?Sized>(
     sink: &mut S,
     spec: &PathSpec<'_>,
     settings: &SigningSettings,
 ) {
     let single = settings.uri_encoding == UriEncoding::Single;
+    if wire_is_canonical(spec, settings) {
+        return write_wire(sink, spec);
+    }
     if !settings.normalize_path {
         match *spec {
-            // The wire form of a key is already the single encoding.
-            PathSpec::Object { .. } if single => write_wire(sink, spec),
             PathSpec::Encoded { bucket, path } if single => {
                 if let Some(bucket) = bucket {
                     sink.put(b"/");

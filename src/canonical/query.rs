@@ -10,14 +10,14 @@ use crate::Error;
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Component<'a> {
     /// Text to be encoded.
-    Raw(&'a str),
+    Raw(&'a [u8]),
     /// Text already percent-encoded on the wire (`+` is a literal plus).
     Encoded(&'a str),
 }
 
 impl Default for Component<'_> {
     fn default() -> Self {
-        Component::Raw("")
+        Component::Raw(b"")
     }
 }
 
@@ -25,22 +25,33 @@ impl<'a> Component<'a> {
     /// The bytes of the canonical encoding, lazily.
     fn canonical_bytes(&self) -> Encoded<Decoded<'a>> {
         Encoded::new(match *self {
-            Component::Raw(s) => Decoded::raw(s.as_bytes()),
+            Component::Raw(s) => Decoded::raw(s),
             Component::Encoded(s) => Decoded::new(s.as_bytes()),
         })
     }
 
     /// The decoded bytes, lazily.
+    /// Orders by canonical (encoded) bytes. Two raw components encode byte
+    /// by byte, so an equal raw prefix encodes equally and is skipped.
+    fn cmp_canonical(&self, other: &Self) -> Ordering {
+        if let (Component::Raw(a), Component::Raw(b)) = (*self, *other) {
+            let same = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+            return Encoded::new(Decoded::raw(&a[same..]))
+                .cmp(Encoded::new(Decoded::raw(&b[same..])));
+        }
+        self.canonical_bytes().cmp(other.canonical_bytes())
+    }
+
     pub(crate) fn decoded_bytes(&self) -> Decoded<'a> {
         match *self {
-            Component::Raw(s) => Decoded::raw(s.as_bytes()),
+            Component::Raw(s) => Decoded::raw(s),
             Component::Encoded(s) => Decoded::new(s.as_bytes()),
         }
     }
 
     pub(crate) fn write<S: Sink + ?Sized>(&self, sink: &mut S) {
         match *self {
-            Component::Raw(s) => encode(sink, s.as_bytes(), false),
+            Component::Raw(s) => encode(sink, s, false),
             Component::Encoded(s) => reencode(sink, s.as_bytes(), false),
         }
     }
@@ -56,16 +67,10 @@ pub(crate) struct Param<'a> {
 impl Param<'_> {
     fn cmp_canonical(&self, other: &Self) -> Ordering {
         self.name
-            .canonical_bytes()
-            .cmp(other.name.canonical_bytes())
-            .then_with(|| {
-                self.value
-                    .canonical_bytes()
-                    .cmp(other.value.canonical_bytes())
-            })
+            .cmp_canonical(&other.name)
+            .then_with(|| self.value.cmp_canonical(&other.value))
     }
 
-    /// Whether the decoded name equals `name`, ignoring ASCII case.
     pub(crate) fn name_is(&self, name: &str) -> bool {
         let mut it = self.name.decoded_bytes();
         name.bytes()
@@ -120,8 +125,8 @@ mod tests {
     fn canonical(query: &str, raw: &[(&str, &str)]) -> String {
         let mut params: Vec<Param<'_>> = parse_encoded(query).collect();
         params.extend(raw.iter().map(|(n, v)| Param {
-            name: Component::Raw(n),
-            value: Component::Raw(v),
+            name: Component::Raw(n.as_bytes()),
+            value: Component::Raw(v.as_bytes()),
         }));
         sort(&mut params);
         let mut out = Vec::new();
