@@ -52,6 +52,31 @@ pub enum Error {
     InvalidPayloadHash,
     /// A date/time that cannot be parsed, or is outside the years 0000–9999.
     InvalidTime(String),
+    /// A POST policy that expires at or before its signing time.
+    InvalidPolicyExpiration {
+        /// The policy's expiration (ISO 8601).
+        expiration: String,
+        /// The signing time (`YYYYMMDDTHHMMSSZ`).
+        signing_time: String,
+    },
+    /// A `content-length-range` with `min > max`.
+    InvalidContentLengthRange {
+        /// The smallest size allowed.
+        min: u64,
+        /// The largest size allowed.
+        max: u64,
+    },
+    /// A POST form field that cannot carry a condition (the reason is given).
+    InvalidPostField {
+        /// The field name.
+        name: String,
+        /// Why it is refused.
+        reason: &'static str,
+    },
+    /// Two POST policy conditions on this field that no value satisfies.
+    ConflictingConditions(String),
+    /// A POST policy without a required element (`key` or `expiration`).
+    MissingPolicyElement(&'static str),
 }
 
 impl fmt::Display for Error {
@@ -77,6 +102,24 @@ impl fmt::Display for Error {
             Error::InvalidBucket(b) => write!(f, "invalid bucket name {b:?}"),
             Error::InvalidPayloadHash => write!(f, "a precomputed payload hash must be 64 hex digits"),
             Error::InvalidTime(why) => write!(f, "invalid time: {why}"),
+            Error::InvalidPolicyExpiration {
+                expiration,
+                signing_time,
+            } => write!(
+                f,
+                "the policy expiration {expiration} is not after the signing time {signing_time}"
+            ),
+            Error::InvalidContentLengthRange { min, max } => {
+                write!(f, "content-length-range minimum {min} is greater than its maximum {max}")
+            }
+            Error::InvalidPostField { name, reason } => {
+                write!(f, "invalid POST form field {name:?}: {reason}")
+            }
+            Error::ConflictingConditions(field) => write!(
+                f,
+                "the POST policy conditions on {field:?} contradict each other"
+            ),
+            Error::MissingPolicyElement(what) => write!(f, "the POST policy has no {what}"),
         }
     }
 }

@@ -7,7 +7,7 @@
 //! [`SigningTime`], [`Request`], [`SigningSettings`]) → the canonical request
 //! (one core for every output) → the string to sign → the signing key
 //! ([`SigningKeyChain`], [`SigningKeyCache`]) → outputs
-//! ([`AuthorizationHeaders`], [`PresignedUrl`], [`Audit`]).
+//! ([`AuthorizationHeaders`], [`PresignedUrl`], [`PostForm`], [`Audit`]).
 //!
 //! ```
 //! use std::time::Duration;
@@ -47,6 +47,7 @@ mod string_to_sign;
 // Outputs.
 mod audit;
 mod authorization;
+mod post_policy;
 mod presign;
 mod signer;
 
@@ -55,6 +56,7 @@ pub use crate::authorization::AuthorizationHeaders;
 pub use crate::canonical::path::{EncodedPath, ObjectKey};
 pub use crate::credentials::Credentials;
 pub use crate::error::Error;
+pub use crate::post_policy::{sign_policy_document, PostForm, PostPolicy, SignedPolicy};
 pub use crate::presign::PresignedUrl;
 pub use crate::request::{
     Addressing, Endpoint, Payload, Request, Scheme, StreamingPayload, EMPTY_SHA256,

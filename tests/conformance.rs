@@ -14,32 +14,8 @@ use awsig::{
 };
 use serde_json::Value;
 
-/// `$AWSIG_TEST_VECTORS`, else `../shared/test-vectors`. `None` (and a loud
-/// message) when absent outside CI; a failure when absent in CI.
-fn vectors() -> Option<PathBuf> {
-    let dir = match std::env::var_os("AWSIG_TEST_VECTORS") {
-        Some(d) => PathBuf::from(d),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/test-vectors"),
-    };
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    if std::env::var_os("CI").is_some() {
-        panic!(
-            "test vectors not found at {} (set AWSIG_TEST_VECTORS)",
-            dir.display()
-        );
-    }
-    eprintln!(
-        "\n*** CONFORMANCE SUITE SKIPPED: no test vectors at {} (set AWSIG_TEST_VECTORS) ***\n",
-        dir.display()
-    );
-    None
-}
-
-fn read(p: &Path) -> String {
-    fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
-}
+mod common;
+use common::{read, vectors};
 
 /// An HTTP/1.1 request as the suites write it.
 #[derive(Debug)]

@@ -1,0 +1,251 @@
+//! Policy conditions: what a form field may hold, the checks that keep a
+//! policy satisfiable, and the JSON each condition is written as.
+
+use super::json;
+use crate::Error;
+
+/// Fields the signer writes itself (case-insensitive, as S3 compares them).
+const SIGNER_FIELDS: [&str; 6] = [
+    "policy",
+    "x-amz-algorithm",
+    "x-amz-credential",
+    "x-amz-date",
+    "x-amz-security-token",
+    "x-amz-signature",
+];
+
+/// One condition on a form field.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Condition {
+    /// `{"field": "value"}`, or `["eq", "$field", "value"]` when `array_form`.
+    Exact {
+        field: String,
+        value: String,
+        array_form: bool,
+    },
+    /// `["starts-with", "$field", "prefix"]`; an empty prefix allows any value.
+    StartsWith { field: String, prefix: String },
+}
+
+impl Condition {
+    pub(crate) fn field(&self) -> &str {
+        match self {
+            Condition::Exact { field, .. } | Condition::StartsWith { field, .. } => field,
+        }
+    }
+
+    /// Appends the condition's JSON.
+    pub(crate) fn write_json(&self, out: &mut String) {
+        match self {
+            Condition::Exact {
+                field,
+                value,
+                array_form: false,
+            } => {
+                out.push('{');
+                json::string(out, field);
+                out.push(':');
+                json::string(out, value);
+                out.push('}');
+            }
+            Condition::Exact { field, value, .. } => write_array(out, "eq", field, value),
+            Condition::StartsWith { field, prefix } => {
+                write_array(out, "starts-with", field, prefix)
+            }
+        }
+    }
+}
+
+fn write_array(out: &mut String, op: &str, field: &str, operand: &str) {
+    out.push_str("[\"");
+    out.push_str(op);
+    out.push_str("\",\"$");
+    // `$` + a field name checked by `check_name`: nothing to escape.
+    out.push_str(field);
+    out.push_str("\",");
+    json::string(out, operand);
+    out.push(']');
+}
+
+/// A field name the caller may put a condition on.
+pub(crate) fn check_name(name: &str) -> Result<(), Error> {
+    let bad = |reason: &'static str| {
+        Err(Error::InvalidPostField {
+            name: name.escape_debug().to_string(),
+            reason,
+        })
+    };
+    if name.is_empty() {
+        return bad("the name is empty");
+    }
+    if name.contains('$') {
+        return bad("a field name cannot contain '$'");
+    }
+    if name.bytes().any(|b| b.is_ascii_whitespace()) {
+        return bad("a field name cannot contain whitespace");
+    }
+    if !crate::canonical::headers::is_token(name) {
+        return bad("a field name is letters, digits and - _ . ! # % & ' * + ^ ` | ~");
+    }
+    if SIGNER_FIELDS.iter().any(|f| f.eq_ignore_ascii_case(name)) {
+        return Err(Error::Reserved(name.to_string()));
+    }
+    for (field, reason) in [
+        ("bucket", "the bucket is given to PostPolicy::new"),
+        (
+            "key",
+            "set the key with PostPolicy::key, key_starts_with or key_with_filename",
+        ),
+        (
+            "file",
+            "the file is the form's last field and has no condition",
+        ),
+        (
+            "content-length-range",
+            "use PostPolicy::content_length_range",
+        ),
+    ] {
+        if field.eq_ignore_ascii_case(name) {
+            return bad(reason);
+        }
+    }
+    Ok(())
+}
+
+/// Refuses conditions no upload can satisfy: two different exact values for
+/// one field, an exact value outside a `starts-with` prefix, two prefixes
+/// neither of which extends the other; and `success_action_status` values
+/// S3 does not know.
+pub(crate) fn check_consistent(conditions: &[Condition]) -> Result<(), Error> {
+    for (i, a) in conditions.iter().enumerate() {
+        if let Condition::Exact { field, value, .. } = a {
+            if field.eq_ignore_ascii_case("success_action_status")
+                && !matches!(value.as_str(), "200" | "201" | "204")
+            {
+                return Err(Error::InvalidPostField {
+                    name: field.clone(),
+                    reason: "success_action_status is 200, 201 or 204",
+                });
+            }
+        }
+        for b in &conditions[i + 1..] {
+            if a.field().eq_ignore_ascii_case(b.field()) && !compatible(a, b) {
+                return Err(Error::ConflictingConditions(a.field().to_string()));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn compatible(a: &Condition, b: &Condition) -> bool {
+    use Condition::{Exact, StartsWith};
+    match (a, b) {
+        (Exact { value: x, .. }, Exact { value: y, .. }) => x == y,
+        (Exact { value, .. }, StartsWith { prefix, .. })
+        | (StartsWith { prefix, .. }, Exact { value, .. }) => value.starts_with(prefix.as_str()),
+        (StartsWith { prefix: p, .. }, StartsWith { prefix: q, .. }) => {
+            p.starts_with(q.as_str()) || q.starts_with(p.as_str())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn exact(field: &str, value: &str) -> Condition {
+        Condition::Exact {
+            field: field.into(),
+            value: value.into(),
+            array_form: false,
+        }
+    }
+
+    fn starts(field: &str, prefix: &str) -> Condition {
+        Condition::StartsWith {
+            field: field.into(),
+            prefix: prefix.into(),
+        }
+    }
+
+    #[test]
+    fn json_forms() {
+        let mut out = String::new();
+        exact("acl", "public-read").write_json(&mut out);
+        out.push(' ');
+        Condition::Exact {
+            field: "acl".into(),
+            value: "a\"b".into(),
+            array_form: true,
+        }
+        .write_json(&mut out);
+        out.push(' ');
+        starts("Content-Type", "").write_json(&mut out);
+        assert_eq!(
+            out,
+            r#"{"acl":"public-read"} ["eq","$acl","a\"b"] ["starts-with","$Content-Type",""]"#
+        );
+    }
+
+    #[test]
+    fn names() {
+        for ok in [
+            "acl",
+            "Content-Type",
+            "x-amz-meta-uuid",
+            "success_action_status",
+        ] {
+            assert_eq!(check_name(ok), Ok(()), "{ok}");
+        }
+        for bad in [
+            "", "$acl", "a b", "a\tb", "a\"b", "é", "key", "Bucket", "file",
+        ] {
+            assert!(
+                matches!(check_name(bad), Err(Error::InvalidPostField { .. })),
+                "{bad}"
+            );
+        }
+        for reserved in [
+            "Policy",
+            "X-Amz-Signature",
+            "x-amz-date",
+            "x-amz-security-token",
+        ] {
+            assert!(
+                matches!(check_name(reserved), Err(Error::Reserved(_))),
+                "{reserved}"
+            );
+        }
+    }
+
+    #[test]
+    fn consistency() {
+        let ok = [
+            vec![exact("acl", "a"), exact("ACL", "a")],
+            vec![
+                exact("Content-Type", "image/png"),
+                starts("content-type", "image/"),
+            ],
+            vec![starts("x", "ab"), starts("x", "a"), starts("x", "")],
+            vec![exact("success_action_status", "201")],
+        ];
+        for c in ok {
+            assert_eq!(check_consistent(&c), Ok(()), "{c:?}");
+        }
+        let conflicting = [
+            vec![exact("acl", "a"), exact("Acl", "b")],
+            vec![
+                starts("content-type", "text/"),
+                exact("Content-Type", "image/png"),
+            ],
+            vec![starts("x", "ab"), starts("x", "ac")],
+        ];
+        for c in conflicting {
+            assert!(
+                matches!(check_consistent(&c), Err(Error::ConflictingConditions(_))),
+                "{c:?}"
+            );
+        }
+        assert!(check_consistent(&[exact("success_action_status", "302")]).is_err());
+    }
+}

@@ -1,0 +1,342 @@
+//! Output of a POST policy: the signed policy and the form a page sends.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use base64::Engine as _;
+
+use super::json;
+use crate::{Signer, SigningTime};
+
+/// Form fields in send order; names compared case-insensitively, as S3 does.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub(crate) struct Fields(Vec<(Cow<'static, str>, String)>);
+
+impl Fields {
+    pub(crate) fn push(&mut self, name: impl Into<Cow<'static, str>>, value: String) {
+        self.0.push((name.into(), value));
+    }
+
+    pub(crate) fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub(crate) fn set(&mut self, name: &str, value: String) {
+        if let Some(slot) = self
+            .0
+            .iter_mut()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        {
+            slot.1 = value;
+        }
+    }
+}
+
+/// A policy document signed byte for byte: `policy` is its base64,
+/// `x-amz-signature` is `hex(HMAC-SHA256(kSigning, policy))`.
+///
+/// ```
+/// use awsig::{sign_policy_document, Credentials, Signer, SigningTime};
+/// let signer = Signer::new(Credentials::new("AKID", "secret", None)?, "us-east-1", "s3")?;
+/// let signed = sign_policy_document(&signer, SigningTime::parse("20240101T000000Z")?, b"{}");
+/// assert_eq!(signed.policy_base64, "e30=");
+/// assert_eq!(signed.signature.len(), 64);
+/// # Ok::<(), awsig::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignedPolicy {
+    /// The `policy` form field: the document in base64.
+    pub policy_base64: String,
+    /// The `x-amz-signature` form field.
+    pub signature: String,
+}
+
+/// Signs an existing policy document exactly as given (no re-serialisation):
+/// for auditors, and for documents written elsewhere. The document must name
+/// the same credential and `x-amz-date` as `signer` and `time`.
+///
+/// ```
+/// use awsig::{sign_policy_document, Credentials, Signer, SigningTime};
+/// let signer = Signer::new(Credentials::new("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", None)?, "us-east-1", "s3")?;
+/// let document = "{ \"expiration\": \"2015-12-30T12:00:00.000Z\",\r\n  \"conditions\": [ ... ]\r\n}";
+/// let signed = sign_policy_document(&signer, SigningTime::parse("20151229T000000Z")?, document.as_bytes());
+/// println!("policy={} x-amz-signature={}", signed.policy_base64, signed.signature);
+/// # Ok::<(), awsig::Error>(())
+/// ```
+pub fn sign_policy_document(signer: &Signer, time: SigningTime, document: &[u8]) -> SignedPolicy {
+    let policy_base64 = base64::engine::general_purpose::STANDARD.encode(document);
+    let signature = signer.signing_key(&time).sign(policy_base64.as_bytes());
+    SignedPolicy {
+        policy_base64,
+        signature,
+    }
+}
+
+/// A signed POST form: where to send it, the fields in the order a form
+/// sends them (`key`, the exact-match fields, the `starts-with` fields,
+/// `policy`, `x-amz-algorithm`, `x-amz-credential`, `x-amz-date`,
+/// `x-amz-security-token`, `x-amz-signature`; the file goes last), and which
+/// fields the page still fills in.
+///
+/// `Debug` never shows the session token or the policy (which contains it).
+///
+/// ```
+/// use std::time::Duration;
+/// use awsig::{Credentials, Endpoint, PostPolicy, Signer, SigningTime};
+/// let signer = Signer::new(Credentials::new("AKID", "secret", None)?, "us-east-1", "s3")?;
+/// let form = PostPolicy::new("examplebucket").key("k").expires_in(Duration::from_secs(60))
+///     .sign(&signer, &Endpoint::aws_s3("us-east-1")?, SigningTime::parse("20240101T000000Z")?)?;
+/// let names: Vec<&str> = form.fields().map(|(name, _)| name).collect();
+/// assert_eq!(names, ["key", "policy", "x-amz-algorithm", "x-amz-credential", "x-amz-date", "x-amz-signature"]);
+/// # Ok::<(), awsig::Error>(())
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct PostForm {
+    url: String,
+    fields: Fields,
+    fill_in: Vec<String>,
+    policy: String,
+    expiration: String,
+}
+
+impl PostForm {
+    pub(crate) fn new(
+        url: String,
+        fields: Fields,
+        fill_in: Vec<String>,
+        policy: String,
+        expiration: String,
+    ) -> Self {
+        PostForm {
+            url,
+            fields,
+            fill_in,
+            policy,
+            expiration,
+        }
+    }
+
+    /// The URL the form posts to: `https://bucket.s3.amazonaws.com/`,
+    /// `https://s3.amazonaws.com/my.bucket`, `http://127.0.0.1:9000/bucket`.
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// # use awsig::{Credentials, Endpoint, PostPolicy, Signer, SigningTime};
+    /// # let signer = Signer::new(Credentials::new("AKID", "secret", None)?, "eu-west-1", "s3")?;
+    /// let form = PostPolicy::new("my.bucket").key("k").expires_in(Duration::from_secs(60))
+    ///     .sign(&signer, &Endpoint::aws_s3("eu-west-1")?, SigningTime::parse("20240101T000000Z")?)?;
+    /// assert_eq!(form.url(), "https://s3.eu-west-1.amazonaws.com/my.bucket");
+    /// # Ok::<(), awsig::Error>(())
+    /// ```
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The fields, `(name, value)`, in send order; the file goes after them.
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// # use awsig::{Credentials, Endpoint, PostPolicy, Signer, SigningTime};
+    /// # let signer = Signer::new(Credentials::new("AKID", "secret", None)?, "us-east-1", "s3")?;
+    /// # let form = PostPolicy::new("examplebucket").key("k").expires_in(Duration::from_secs(60))
+    /// #     .sign(&signer, &Endpoint::aws_s3("us-east-1")?, SigningTime::parse("20240101T000000Z")?)?;
+    /// for (name, value) in form.fields() {
+    ///     println!("{name}={value}");
+    /// }
+    /// # Ok::<(), awsig::Error>(())
+    /// ```
+    pub fn fields(&self) -> impl ExactSizeIterator<Item = (&str, &str)> {
+        self.fields.0.iter().map(|(n, v)| (n.as_ref(), v.as_str()))
+    }
+
+    /// One field's value (names compare case-insensitively).
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// # use awsig::{Credentials, Endpoint, PostPolicy, Signer, SigningTime};
+    /// # let signer = Signer::new(Credentials::new("AKID", "secret", None)?, "us-east-1", "s3")?;
+    /// # let form = PostPolicy::new("examplebucket").key("k").expires_in(Duration::from_secs(60))
+    /// #     .sign(&signer, &Endpoint::aws_s3("us-east-1")?, SigningTime::parse("20240101T000000Z")?)?;
+    /// assert_eq!(form.field("X-Amz-Algorithm"), Some("AWS4-HMAC-SHA256"));
+    /// # Ok::<(), awsig::Error>(())
+    /// ```
+    pub fn field(&self, name: &str) -> Option<&str> {
+        self.fields.get(name)
+    }
+
+    /// The fields the page fills in (the `starts-with` ones, and `key` for
+    /// [`PostPolicy::key_starts_with`](crate::PostPolicy::key_starts_with));
+    /// [`PostForm::fields`] holds their prefix as a starting value.
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// # use awsig::{Credentials, Endpoint, PostPolicy, Signer, SigningTime};
+    /// # let signer = Signer::new(Credentials::new("AKID", "secret", None)?, "us-east-1", "s3")?;
+    /// let form = PostPolicy::new("examplebucket").key_starts_with("user/").expires_in(Duration::from_secs(60))
+    ///     .starts_with("Content-Type", "image/")
+    ///     .sign(&signer, &Endpoint::aws_s3("us-east-1")?, SigningTime::parse("20240101T000000Z")?)?;
+    /// assert_eq!(form.fill_in().collect::<Vec<_>>(), ["key", "Content-Type"]);
+    /// # Ok::<(), awsig::Error>(())
+    /// ```
+    pub fn fill_in(&self) -> impl ExactSizeIterator<Item = &str> {
+        self.fill_in.iter().map(String::as_str)
+    }
+
+    /// The policy document (JSON), as signed.
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// # use awsig::{Credentials, Endpoint, PostPolicy, Signer, SigningTime};
+    /// # let signer = Signer::new(Credentials::new("AKID", "secret", None)?, "us-east-1", "s3")?;
+    /// # let form = PostPolicy::new("examplebucket").key("k").expires_in(Duration::from_secs(60))
+    /// #     .sign(&signer, &Endpoint::aws_s3("us-east-1")?, SigningTime::parse("20240101T000000Z")?)?;
+    /// assert!(form.policy().starts_with(r#"{"expiration":"2024-01-01T00:01:00.000Z","conditions":[{"bucket":"examplebucket"},{"key":"k"},"#));
+    /// # Ok::<(), awsig::Error>(())
+    /// ```
+    pub fn policy(&self) -> &str {
+        &self.policy
+    }
+
+    /// The `policy` field: the document in base64.
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// # use awsig::{Credentials, Endpoint, PostPolicy, Signer, SigningTime};
+    /// # let signer = Signer::new(Credentials::new("AKID", "secret", None)?, "us-east-1", "s3")?;
+    /// # let form = PostPolicy::new("examplebucket").key("k").expires_in(Duration::from_secs(60))
+    /// #     .sign(&signer, &Endpoint::aws_s3("us-east-1")?, SigningTime::parse("20240101T000000Z")?)?;
+    /// assert!(form.policy_base64().starts_with("eyJleHBpcmF0aW9uIjoi"));
+    /// # Ok::<(), awsig::Error>(())
+    /// ```
+    pub fn policy_base64(&self) -> &str {
+        self.fields.get("policy").unwrap_or_default()
+    }
+
+    /// The `x-amz-signature` field.
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// # use awsig::{Credentials, Endpoint, PostPolicy, Signer, SigningTime};
+    /// # let signer = Signer::new(Credentials::new("AKID", "secret", None)?, "us-east-1", "s3")?;
+    /// # let form = PostPolicy::new("examplebucket").key("k").expires_in(Duration::from_secs(60))
+    /// #     .sign(&signer, &Endpoint::aws_s3("us-east-1")?, SigningTime::parse("20240101T000000Z")?)?;
+    /// assert_eq!(form.signature().len(), 64);
+    /// # Ok::<(), awsig::Error>(())
+    /// ```
+    pub fn signature(&self) -> &str {
+        self.fields.get("x-amz-signature").unwrap_or_default()
+    }
+
+    /// The expiration written in the policy (`2026-11-22T12:00:00.000Z`).
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// # use awsig::{Credentials, Endpoint, PostPolicy, Signer, SigningTime};
+    /// # let signer = Signer::new(Credentials::new("AKID", "secret", None)?, "us-east-1", "s3")?;
+    /// let form = PostPolicy::new("examplebucket").key("k").expires_in(Duration::from_millis(1500))
+    ///     .sign(&signer, &Endpoint::aws_s3("us-east-1")?, SigningTime::parse("20261122T115959Z")?)?;
+    /// assert_eq!(form.expiration(), "2026-11-22T12:00:00.500Z");
+    /// # Ok::<(), awsig::Error>(())
+    /// ```
+    pub fn expiration(&self) -> &str {
+        &self.expiration
+    }
+
+    /// The form as JSON, for a web service to return as is:
+    /// `{"url": …, "fields": {name: value, …}, "fill_in": [name, …],
+    /// "expiration": …}`; `fields` keeps the send order.
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// # use awsig::{Credentials, Endpoint, PostPolicy, Signer, SigningTime};
+    /// # let signer = Signer::new(Credentials::new("AKID", "secret", None)?, "us-east-1", "s3")?;
+    /// # let form = PostPolicy::new("examplebucket").key("k").expires_in(Duration::from_secs(60))
+    /// #     .sign(&signer, &Endpoint::aws_s3("us-east-1")?, SigningTime::parse("20240101T000000Z")?)?;
+    /// assert!(form.to_json().starts_with(r#"{"url":"https://examplebucket.s3.amazonaws.com/","fields":{"key":"k","policy":"#));
+    /// # Ok::<(), awsig::Error>(())
+    /// ```
+    pub fn to_json(&self) -> String {
+        let mut out = String::with_capacity(self.policy.len() * 2 + 512);
+        out.push_str("{\"url\":");
+        json::string(&mut out, &self.url);
+        out.push_str(",\"fields\":{");
+        for (i, (name, value)) in self.fields().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            json::string(&mut out, name);
+            out.push(':');
+            json::string(&mut out, value);
+        }
+        out.push_str("},\"fill_in\":[");
+        for (i, name) in self.fill_in().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            json::string(&mut out, name);
+        }
+        out.push_str("],\"expiration\":");
+        json::string(&mut out, &self.expiration);
+        out.push('}');
+        out
+    }
+
+    /// The form as an HTML `<form>` element: hidden inputs for the fixed
+    /// fields, text inputs for the fields to fill in, the file input last,
+    /// then a submit button.
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// # use awsig::{Credentials, Endpoint, PostPolicy, Signer, SigningTime};
+    /// # let signer = Signer::new(Credentials::new("AKID", "secret", None)?, "us-east-1", "s3")?;
+    /// # let form = PostPolicy::new("examplebucket").key("k").expires_in(Duration::from_secs(60))
+    /// #     .sign(&signer, &Endpoint::aws_s3("us-east-1")?, SigningTime::parse("20240101T000000Z")?)?;
+    /// let html = form.to_html();
+    /// assert!(html.starts_with(r#"<form action="https://examplebucket.s3.amazonaws.com/" method="post" enctype="multipart/form-data">"#));
+    /// assert!(html.contains(r#"<input type="file" name="file">"#));
+    /// # Ok::<(), awsig::Error>(())
+    /// ```
+    pub fn to_html(&self) -> String {
+        let mut out = String::with_capacity(self.policy.len() * 2 + 1024);
+        out.push_str("<form action=\"");
+        json::html(&mut out, &self.url);
+        out.push_str("\" method=\"post\" enctype=\"multipart/form-data\">\n");
+        for (name, value) in self.fields() {
+            let visible = self.fill_in.iter().any(|f| f == name);
+            if visible {
+                out.push_str("  <label>");
+                json::html(&mut out, name);
+                out.push_str(" <input type=\"text\"");
+            } else {
+                out.push_str("  <input type=\"hidden\"");
+            }
+            out.push_str(" name=\"");
+            json::html(&mut out, name);
+            out.push_str("\" value=\"");
+            json::html(&mut out, value);
+            out.push_str(if visible {
+                "\"></label><br>\n"
+            } else {
+                "\">\n"
+            });
+        }
+        out.push_str("  <input type=\"file\" name=\"file\">\n");
+        out.push_str("  <input type=\"submit\" value=\"Upload\">\n</form>\n");
+        out
+    }
+}
+
+impl fmt::Debug for PostForm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<&str> = self.fields().map(|(n, _)| n).collect();
+        f.debug_struct("PostForm")
+            .field("url", &self.url)
+            .field("fields", &names)
+            .field("fill_in", &self.fill_in)
+            .field("expiration", &self.expiration)
+            .finish_non_exhaustive()
+    }
+}
