@@ -31,7 +31,10 @@ use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
 use std::sync::OnceLock;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use awsig::{Addressing, Credentials, Endpoint, ObjectKey, Payload, Request, Signer, SigningTime};
+use awsig::{
+    Addressing, Credentials, Endpoint, ObjectKey, Payload, PostForm, PostPolicy, Request, Signer,
+    SigningTime,
+};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use ureq::unversioned::resolver::{ResolvedSocketAddrs, Resolver};
 use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
@@ -1244,4 +1247,355 @@ fn tamper_clock_skew() {
             },
         );
     }
+}
+
+// ---------------------------------------------------------------------------
+// POST form uploads from awsig's PostPolicy.
+
+/// A multipart/form-data body written here by hand: `fields` in order, then
+/// the file last. Returns the content-type header and the body.
+fn multipart(fields: &[(String, String)], filename: &str, file: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "----awsig-e2e-boundary-7MA4YWxkTrZu0gW";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\n\
+             Content-Type: application/octet-stream\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(file);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// The form's fields as sent: `overrides` replace a field's value (the
+/// fill-in ones, or tampering) or are added at the end.
+fn form_fields(form: &PostForm, overrides: &[(&str, &str)]) -> Vec<(String, String)> {
+    let mut fields: Vec<(String, String)> = form
+        .fields()
+        .map(|(n, v)| (n.to_string(), v.to_string()))
+        .collect();
+    for (name, value) in overrides {
+        match fields
+            .iter_mut()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        {
+            Some(field) => field.1 = value.to_string(),
+            None => fields.push((name.to_string(), value.to_string())),
+        }
+    }
+    fields
+}
+
+fn post(env: &Env, url: &str, fields: &[(String, String)], filename: &str, file: &[u8]) -> Resp {
+    let (content_type, body) = multipart(fields, filename, file);
+    env.send("POST", url, &[("content-type", &content_type)], Some(&body))
+}
+
+fn post_form(env: &Env, form: &PostForm, overrides: &[(&str, &str)], file: &[u8]) -> Resp {
+    post(
+        env,
+        form.url(),
+        &form_fields(form, overrides),
+        "upload.bin",
+        file,
+    )
+}
+
+fn sign_form(env: &Env, style: Style, policy: PostPolicy, time: SigningTime) -> PostForm {
+    policy
+        .sign(&env.signer, env.endpoint(style).0, time)
+        .unwrap()
+}
+
+#[test]
+fn post_upload_succeeds() {
+    let Some(env) = env() else { return };
+    for style in STYLES {
+        let prefix = format!("post-ok-{style:?}").to_lowercase();
+        let bucket = own_bucket(env, &prefix);
+        let bucket = bucket.as_str();
+
+        // An exact key, metadata and content-type conditions: 204.
+        let key = format!("{prefix}/exact é+=&.txt");
+        let form = sign_form(
+            env,
+            style,
+            PostPolicy::new(bucket)
+                .key(&key)
+                .expires_in(Duration::from_secs(300))
+                .field("x-amz-meta-owner", "alice")
+                .field_eq("Content-Type", "text/plain")
+                .content_length_range(1, 1024),
+            now(),
+        );
+        let r = post_form(env, &form, &[], b"posted bytes");
+        assert_eq!(r.status, 204, "{style:?} POST: {}", r.describe());
+        let o = Obj::in_bucket(env, style, bucket, &key);
+        let r = o.get();
+        assert_eq!(r.body, b"posted bytes");
+        assert_eq!(r.header("x-amz-meta-owner"), Some("alice"));
+        assert_eq!(r.header("content-type"), Some("text/plain"));
+        assert_eq!(o.call(Mode::Header, "DELETE").send().status, 204);
+
+        // success_action_status=201: 201 and an XML answer naming the key.
+        let key = format!("{prefix}/created");
+        let form = sign_form(
+            env,
+            style,
+            PostPolicy::new(bucket)
+                .key(&key)
+                .expires_in(Duration::from_secs(300))
+                .field("success_action_status", "201"),
+            now(),
+        );
+        let r = post_form(env, &form, &[], b"created");
+        assert_eq!(r.status, 201, "{style:?} POST 201: {}", r.describe());
+        let text = String::from_utf8_lossy(&r.body);
+        assert!(text.contains(&format!("<Key>{key}</Key>")), "{text}");
+        assert!(
+            text.contains(&format!("<Bucket>{bucket}</Bucket>")),
+            "{text}"
+        );
+        let o = Obj::in_bucket(env, style, bucket, &key);
+        assert_eq!(o.contents().as_deref(), Some(&b"created"[..]));
+        assert_eq!(o.call(Mode::Header, "DELETE").send().status, 204);
+
+        // A key the page fills in, under the signed prefix.
+        let key = format!("{prefix}/user/chosen name (1).txt");
+        let form = sign_form(
+            env,
+            style,
+            PostPolicy::new(bucket)
+                .key_starts_with(format!("{prefix}/user/"))
+                .expires_in(Duration::from_secs(300)),
+            now(),
+        );
+        assert_eq!(form.fill_in().collect::<Vec<_>>(), ["key"]);
+        let r = post_form(env, &form, &[("key", &key)], b"chosen");
+        assert_eq!(
+            r.status,
+            204,
+            "{style:?} POST starts-with: {}",
+            r.describe()
+        );
+        let o = Obj::in_bucket(env, style, bucket, &key);
+        assert_eq!(o.contents().as_deref(), Some(&b"chosen"[..]));
+        assert_eq!(o.call(Mode::Header, "DELETE").send().status, 204);
+
+        // `${filename}`: the file's name completes the key.
+        let form = sign_form(
+            env,
+            style,
+            PostPolicy::new(bucket)
+                .key_with_filename(format!("{prefix}/files/"))
+                .expires_in(Duration::from_secs(300)),
+            now(),
+        );
+        let r = post(
+            env,
+            form.url(),
+            &form_fields(&form, &[]),
+            "photo 1.jpg",
+            b"jpeg",
+        );
+        assert_eq!(
+            r.status,
+            204,
+            "{style:?} POST ${{filename}}: {}",
+            r.describe()
+        );
+        // S3 replaces `${filename}`; s3s-fs 0.14.1 does not, and stores the
+        // key literally. Either way the upload was accepted under the policy.
+        let substituted = format!("{prefix}/files/photo 1.jpg");
+        let literal = format!("{prefix}/files/${{filename}}");
+        let stored = [&substituted, &literal]
+            .into_iter()
+            .find(|key| Obj::in_bucket(env, style, bucket, key).contents().is_some())
+            .expect("the ${filename} upload is stored");
+        let o = Obj::in_bucket(env, style, bucket, stored);
+        assert_eq!(o.contents().as_deref(), Some(&b"jpeg"[..]));
+        assert_eq!(o.call(Mode::Header, "DELETE").send().status, 204);
+    }
+}
+
+/// Checks a refused POST: not 2xx with one of `codes`, the object absent.
+/// Then posts the compliant form (`control`), which must be accepted, so the
+/// refusal came from the violation alone.
+#[track_caller]
+fn check_post_refused(
+    o: Obj<'_>,
+    case: &str,
+    r: Resp,
+    codes: &[&str],
+    control: Option<&dyn Fn() -> Resp>,
+) -> String {
+    let code = assert_rejected(&format!("POST {case} ({:?})", o.style), &r, codes);
+    assert_eq!(o.contents(), None, "POST {case}: the object must be absent");
+    if let Some(control) = control {
+        let r = control();
+        assert_eq!(r.status, 204, "POST {case}, compliant: {}", r.describe());
+        assert_eq!(o.call(Mode::Header, "DELETE").send().status, 204);
+    }
+    format!("{case}: {code}")
+}
+
+/// Forms that break their policy, each refused with the object absent.
+/// Each set of codes lists AWS's code first, then the one s3s-fs 0.14.1 gives
+/// instead, if different (InvalidPolicyDocument for a failed condition).
+#[test]
+fn post_upload_rejections() {
+    let Some(env) = env() else { return };
+    let mut seen = BTreeSet::new();
+    for style in STYLES {
+        let prefix = format!("post-bad-{style:?}").to_lowercase();
+        let bucket = own_bucket(env, &prefix);
+        let bucket = bucket.as_str();
+        let base = |key: &str| {
+            PostPolicy::new(bucket)
+                .key(key)
+                .expires_in(Duration::from_secs(300))
+        };
+        let mut check =
+            |case: &str, key: &str, r: Resp, codes: &[&str], control: Option<&dyn Fn() -> Resp>| {
+                let o = Obj::in_bucket(env, style, bucket, key);
+                seen.insert(check_post_refused(o, case, r, codes, control));
+            };
+
+        // One hex digit of the signature changed.
+        let key = format!("{prefix}/bad-signature");
+        let form = sign_form(env, style, base(&key), now());
+        let bad = flip_last_hex_digit(form.signature());
+        let r = post_form(env, &form, &[("x-amz-signature", &bad)], b"x");
+        check(
+            "bad signature",
+            &key,
+            r,
+            &["SignatureDoesNotMatch"],
+            Some(&|| post_form(env, &form, &[], b"x")),
+        );
+
+        // Signed with another secret.
+        let key = format!("{prefix}/wrong-secret");
+        let form = base(&key)
+            .sign(&env.wrong_secret, env.endpoint(style).0, now())
+            .unwrap();
+        let r = post_form(env, &form, &[], b"x");
+        check("wrong secret", &key, r, &["SignatureDoesNotMatch"], None);
+
+        // The policy document changed after signing (a larger size range).
+        let key = format!("{prefix}/policy-changed");
+        let form = sign_form(env, style, base(&key).content_length_range(1, 4), now());
+        let doc = form.policy().replace(",1,4]", ",1,4000]");
+        assert_ne!(doc, form.policy());
+        let forged = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, doc);
+        let r = post_form(env, &form, &[("policy", &forged)], b"12345");
+        check(
+            "policy changed",
+            &key,
+            r,
+            &["SignatureDoesNotMatch"],
+            Some(&|| post_form(env, &form, &[], b"1234")),
+        );
+
+        // A file over the content-length-range, and one under it.
+        let key = format!("{prefix}/size");
+        let form = sign_form(env, style, base(&key).content_length_range(2, 10), now());
+        let r = post_form(env, &form, &[], b"eleven byte");
+        check("file too large", &key, r, &["EntityTooLarge"], None);
+        let r = post_form(env, &form, &[], b"1");
+        check(
+            "file too small",
+            &key,
+            r,
+            &["EntityTooSmall"],
+            Some(&|| post_form(env, &form, &[], b"ten bytes!")),
+        );
+
+        // A key outside the starts-with prefix (and one inside).
+        let allowed = format!("{prefix}/allowed/");
+        let key = format!("{prefix}/elsewhere/file");
+        let form = sign_form(
+            env,
+            style,
+            PostPolicy::new(bucket)
+                .key_starts_with(&allowed)
+                .expires_in(Duration::from_secs(300)),
+            now(),
+        );
+        let r = post_form(env, &form, &[("key", &key)], b"x");
+        check(
+            "key outside prefix",
+            &key,
+            r,
+            &["AccessDenied", "InvalidPolicyDocument"],
+            None,
+        );
+        let inside = format!("{allowed}file");
+        let r = post_form(env, &form, &[("key", &inside)], b"x");
+        assert_eq!(r.status, 204, "POST inside the prefix: {}", r.describe());
+        let o = Obj::in_bucket(env, style, bucket, &inside);
+        assert_eq!(o.call(Mode::Header, "DELETE").send().status, 204);
+
+        // An exact-match condition violated.
+        let key = format!("{prefix}/exact");
+        let form = sign_form(
+            env,
+            style,
+            base(&key).field_eq("x-amz-meta-owner", "alice"),
+            now(),
+        );
+        let r = post_form(env, &form, &[("x-amz-meta-owner", "mallory")], b"x");
+        check(
+            "exact match violated",
+            &key,
+            r,
+            &["AccessDenied", "InvalidPolicyDocument"],
+            Some(&|| post_form(env, &form, &[], b"x")),
+        );
+
+        // An expired policy: signed 2 minutes ago (within the server's
+        // clock-skew window, so only the expiration can refuse it), expired a
+        // minute ago.
+        let key = format!("{prefix}/expired");
+        let t = unix_now();
+        let at = |secs: i64| SigningTime::from_unix_timestamp(t + secs).unwrap();
+        let expired = PostPolicy::new(bucket).key(&key).expires_at(at(-60));
+        let form = sign_form(env, style, expired, at(-120));
+        let r = post_form(env, &form, &[], b"x");
+        // Control: the same signing time with a live expiration is accepted.
+        let live = PostPolicy::new(bucket).key(&key).expires_at(at(300));
+        let live = sign_form(env, style, live, at(-120));
+        check(
+            "expired policy",
+            &key,
+            r,
+            &["AccessDenied"],
+            Some(&|| post_form(env, &live, &[], b"x")),
+        );
+
+        // Signed an hour ago, expired half an hour ago: S3 refuses it for the
+        // expiration; s3s-fs also checks x-amz-date against its clock, and
+        // answers RequestTimeTooSkewed first.
+        let expired = PostPolicy::new(bucket).key(&key).expires_at(at(-1800));
+        let form = sign_form(env, style, expired, at(-3600));
+        let r = post_form(env, &form, &[], b"x");
+        check(
+            "expired policy, signed an hour ago",
+            &key,
+            r,
+            &["AccessDenied", "RequestTimeTooSkewed"],
+            None,
+        );
+    }
+    eprintln!("POST rejections, codes seen: {seen:?}");
 }
