@@ -13,17 +13,27 @@
 //!
 //! Known quirks of s3s-fs 0.14.1, designed around:
 //! - it accepts any region, so region mismatches are not tested here;
-//! - some rejections carry another code than AWS would (500 InternalError,
-//!   400 InvalidPolicyDocument): tampering tests assert "not 2xx, object
-//!   unchanged or absent" plus the set of codes seen;
+//! - some refusals carry another code than AWS's (500 InternalError for a
+//!   body that does not match its signed hash, 400 InvalidPolicyDocument for
+//!   a failed POST policy condition, RequestTimeTooSkewed for a POST signed
+//!   an hour ago): refusals assert "not 2xx, object unchanged or absent" and
+//!   a code from a set (AWS's and the one s3s-fs gives), and print the codes;
 //! - its filesystem backend stores keys as paths: `.`/`..`/empty segments are
-//!   resolved, a key ending in `/` is a directory (no body allowed), and one
-//!   path segment may not exceed the filesystem's 255 bytes. Those keys are
-//!   checked for exactly what the server does with them, and their signatures
-//!   are proven by a one-digit signature change turning the answer into
-//!   SignatureDoesNotMatch.
+//!   resolved (the keys alias), a key ending in `/` is a directory (no body
+//!   allowed), and the metadata file name limits keys to about 150 bytes.
+//!   Those keys are checked for exactly what the server does with them, and
+//!   their signatures are proven by a one-digit signature change turning the
+//!   answer into SignatureDoesNotMatch;
+//! - it lists a bucket by walking its whole directory and fails if a file
+//!   disappears meanwhile, so tests that list use a bucket of their own;
+//! - it does not replace `${filename}` in POST keys;
+//! - it closes the connection after some refusals, so every request uses a
+//!   fresh connection.
 //!
-//! Tests use unique key prefixes, so they run in parallel.
+//! `*.localhost` is resolved to 127.0.0.1 by the test's HTTP client (libc
+//! may not resolve it); the Host header stays `BUCKET.localhost:PORT`.
+//!
+//! Tests use unique key prefixes (and buckets), so they run in parallel.
 
 use std::collections::BTreeSet;
 use std::io::Write;
@@ -58,6 +68,9 @@ struct Env {
     vhost: Endpoint,
     /// `http://127.0.0.1:PORT`, path style.
     path: Endpoint,
+    /// `AWSIG_E2E_ENDPOINT` and `AWSIG_E2E_DOMAIN` as given.
+    endpoint_url: String,
+    domain: String,
     bucket: String,
     path_bucket: String,
     signer: Signer,
@@ -97,7 +110,8 @@ fn env() -> Option<&'static Env> {
                 .unwrap_or_else(|_| panic!("{name} must be set with AWSIG_E2E_ENDPOINT"))
         };
         let path = Endpoint::parse(&endpoint).expect("AWSIG_E2E_ENDPOINT");
-        let vhost = Endpoint::parse(&format!("http://{}", var("AWSIG_E2E_DOMAIN")))
+        let domain = var("AWSIG_E2E_DOMAIN");
+        let vhost = Endpoint::parse(&format!("http://{domain}"))
             .expect("AWSIG_E2E_DOMAIN")
             .with_addressing(Addressing::VirtualHost);
         let akid = var("AWSIG_E2E_ACCESS_KEY");
@@ -118,6 +132,8 @@ fn env() -> Option<&'static Env> {
             agent: ureq::Agent::with_parts(config, DefaultConnector::new(), LocalResolver),
             vhost,
             path: path.with_addressing(Addressing::PathStyle),
+            endpoint_url: endpoint.trim_end_matches('/').to_string(),
+            domain,
             bucket: var("AWSIG_E2E_BUCKET"),
             path_bucket: var("AWSIG_E2E_PATH_BUCKET"),
             signer: signer(&secret),
@@ -915,9 +931,10 @@ fn trailing_slash_key() {
 }
 
 /// A 1,000-byte key, in one path segment and in several. s3s-fs keeps each
-/// object's metadata in a file named after the base64 of its key, which
-/// exceeds the filesystem's 255-byte names for keys over about 160 bytes: the
-/// PUT stores the data under the exact key, then fails with 500 InternalError.
+/// object's metadata in a file named after the base64 of its bucket and key,
+/// which exceeds the filesystem's 255-byte names for keys over about 130 to
+/// 160 bytes (depending on the bucket name): the PUT stores the data under the
+/// exact key, then fails with 500 InternalError.
 /// A key of one 1,000-byte segment fails the same way, earlier (its data file
 /// name is too long).
 /// What proves the signature: the PUT passes authentication (a bad signature
@@ -1338,6 +1355,11 @@ fn post_upload_succeeds() {
                 .content_length_range(1, 1024),
             now(),
         );
+        let expected_url = match style {
+            Style::VirtualHost => format!("http://{bucket}.{}/", env.domain),
+            Style::PathStyle => format!("{}/{bucket}", env.endpoint_url),
+        };
+        assert_eq!(form.url(), expected_url);
         let r = post_form(env, &form, &[], b"posted bytes");
         assert_eq!(r.status, 204, "{style:?} POST: {}", r.describe());
         let o = Obj::in_bucket(env, style, bucket, &key);
