@@ -6,7 +6,8 @@
 # SigV4 header signatures, presigned URLs and POST policies. It listens on
 # 127.0.0.1 at a free port, with fixed example credentials, on a temporary
 # data directory; it is stopped by its PID and the directory removed whatever
-# happens (success, failure, Ctrl-C).
+# happens (success, failure, Ctrl-C; on SIGTERM, once the running cargo
+# command has returned).
 #
 # Usage: scripts/e2e.sh [cargo test arguments], e.g. scripts/e2e.sh --test e2e
 set -euo pipefail
