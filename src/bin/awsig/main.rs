@@ -1,1 +1,116 @@
-fn main() {}
+//! `awsig`: AWS Signature Version 4 on the command line, offline.
+//!
+//! - [`args`]: the command line (clap);
+//! - [`inputs`], [`duration`]: checking what the command line describes;
+//! - [`credentials`], [`profile_files`]: credentials and region;
+//! - [`commands`]: presign, sign, post-policy, explain;
+//! - [`output`]: header lines, curl, JSON, the explain view.
+//!
+//! Exit codes: 0 success, 1 bad input (usage errors included), 2 no usable
+//! credentials. On failure stdout stays empty and stderr has one line
+//! `awsig: error: ...` (clap's usage errors keep clap's own format).
+#![forbid(unsafe_code)]
+
+mod args;
+mod commands;
+mod credentials;
+mod duration;
+mod inputs;
+mod output;
+mod profile_files;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::args::{Cli, Command, ExplainCommand, Format};
+use crate::commands::{Output, Show};
+
+/// Why a command failed: a one-line message and the exit code.
+#[derive(Debug)]
+pub struct Failure {
+    code: u8,
+    message: String,
+}
+
+impl Failure {
+    /// Bad input: exit code 1.
+    pub fn input(message: String) -> Self {
+        Failure { code: 1, message }
+    }
+
+    /// No usable credentials: exit code 2.
+    pub fn credentials(message: String) -> Self {
+        Failure { code: 2, message }
+    }
+}
+
+impl From<String> for Failure {
+    fn from(message: String) -> Self {
+        Failure::input(message)
+    }
+}
+
+impl From<awsig::Error> for Failure {
+    fn from(e: awsig::Error) -> Self {
+        Failure::input(e.to_string())
+    }
+}
+
+/// Runs a parsed command line.
+fn run(cli: &Cli, env: credentials::Env<'_>) -> Result<Output, Failure> {
+    match &cli.command {
+        Command::Presign(a) => commands::presign(a, Show::Result, env),
+        Command::Sign(s) => commands::sign(&s.request, s.format, Show::Result, env),
+        Command::PostPolicy(a) => commands::post_policy(a, env),
+        Command::Explain(e) => {
+            let show = Show::Explain {
+                signing_key: e.show_signing_key,
+            };
+            match &e.command {
+                ExplainCommand::Presign(a) => commands::presign(a, show, env),
+                ExplainCommand::Sign(a) => commands::sign(a, Format::Headers, show, env),
+            }
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // Help and version go to stdout with exit 0; errors to stderr.
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    let env = |name: &str| std::env::var(name).ok();
+    match run(&cli, &env) {
+        Ok(out) => {
+            for notice in &out.notices {
+                eprintln!("{notice}");
+            }
+            let mut stdout = std::io::stdout().lock();
+            match stdout
+                .write_all(out.stdout.as_bytes())
+                .and_then(|()| stdout.flush())
+            {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("awsig: error: cannot write to stdout: {e}");
+                    ExitCode::from(1)
+                }
+            }
+        }
+        Err(f) => {
+            eprintln!("awsig: error: {}", f.message);
+            ExitCode::from(f.code)
+        }
+    }
+}

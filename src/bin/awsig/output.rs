@@ -1,0 +1,183 @@
+//! Printing results: header lines, a curl command, JSON, and the explain view.
+
+use std::fmt::Write as _;
+
+use awsig::{Audit, SigningKeyChain};
+
+/// A signed request, ready to print.
+pub struct Signed<'a> {
+    /// The HTTP method.
+    pub method: &'a str,
+    /// The URL, as given.
+    pub url: &'a str,
+    /// The caller's headers (signed), in the order given.
+    pub request_headers: &'a [(String, String)],
+    /// The headers the signer adds, `authorization` last.
+    pub added_headers: Vec<(&'a str, &'a str)>,
+    /// The body, for curl.
+    pub body: Body<'a>,
+    /// The hex signature.
+    pub signature: &'a str,
+}
+
+/// Where curl gets the body from.
+pub enum Body<'a> {
+    /// No body (or an unsigned one the caller adds).
+    None,
+    /// `--data STRING`.
+    Text(&'a str),
+    /// `--data-file PATH`.
+    File(&'a str),
+}
+
+/// `Name: value` lines: the headers to add.
+pub fn headers(s: &Signed<'_>) -> String {
+    let mut out = String::new();
+    for (name, value) in &s.added_headers {
+        let _ = writeln!(out, "{name}: {value}");
+    }
+    out
+}
+
+/// A one-line curl command that sends the signed request.
+pub fn curl(s: &Signed<'_>) -> String {
+    let mut out = String::from("curl");
+    match (s.method, &s.body) {
+        ("GET", Body::None) => {}
+        ("HEAD", _) => out.push_str(" --head"),
+        (m, _) => {
+            let _ = write!(out, " -X {m}");
+        }
+    }
+    let path = s.url.split(['?', '#']).next().unwrap_or_default();
+    if path.contains("/.") {
+        out.push_str(" --path-as-is"); // curl would remove dot segments
+    }
+    if s.url.contains(['[', ']', '{', '}']) {
+        out.push_str(" --globoff"); // curl would expand them as patterns
+    }
+    let all = s
+        .request_headers
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .chain(s.added_headers.iter().copied());
+    for (name, value) in all {
+        let _ = write!(out, " -H {}", shell_quote(&format!("{name}: {value}")));
+    }
+    match s.body {
+        Body::None => {}
+        Body::Text(t) => {
+            let _ = write!(out, " --data-binary {}", shell_quote(t));
+        }
+        Body::File(p) => {
+            let _ = write!(out, " --data-binary {}", shell_quote(&format!("@{p}")));
+        }
+    }
+    let _ = writeln!(out, " {}", shell_quote(s.url));
+    out
+}
+
+/// A JSON object: method, url, every header the request carries (repeated
+/// names joined with `,`), signature.
+pub fn json(s: &Signed<'_>) -> String {
+    let mut merged: Vec<(&str, String)> = Vec::new();
+    let all = s
+        .request_headers
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .chain(s.added_headers.iter().copied());
+    for (name, value) in all {
+        match merged
+            .iter_mut()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        {
+            Some((_, v)) => {
+                v.push(',');
+                v.push_str(value);
+            }
+            None => merged.push((name, value.to_string())),
+        }
+    }
+    let mut out = format!(
+        "{{\n  \"method\": {},\n  \"url\": {},\n  \"headers\": {{",
+        json_string(s.method),
+        json_string(s.url)
+    );
+    for (i, (name, value)) in merged.iter().enumerate() {
+        let sep = if i == 0 { "" } else { "," };
+        let _ = write!(
+            out,
+            "{sep}\n    {}: {}",
+            json_string(name),
+            json_string(value)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\n  }},\n  \"signature\": {}\n}}",
+        json_string(s.signature)
+    );
+    out
+}
+
+/// The labelled intermediates of a signature; with `chain`, the signing-key
+/// steps in hex.
+pub fn explain(audit: &Audit, chain: Option<&SigningKeyChain>) -> String {
+    let mut out = format!("{audit}\n");
+    if let Some(chain) = chain {
+        out.push_str(
+            "\nSigning key chain (derived from the secret key; valid for this date, region and service):\n",
+        );
+        for (name, hex) in chain.steps_hex() {
+            let _ = writeln!(out, "{:<9} {hex}", format!("{name}:"));
+        }
+    }
+    out
+}
+
+/// Quotes `s` for a POSIX shell: as is when it is made of safe characters,
+/// else in single quotes (`'` written as `'\''`).
+pub fn shell_quote(s: &str) -> String {
+    let safe = |c: char| c.is_ascii_alphanumeric() || "_-.,/:=@%+".contains(c);
+    if !s.is_empty() && s.chars().all(safe) {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}
+
+/// A JSON string literal.
+pub fn json_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoting() {
+        assert_eq!(shell_quote("https://h/a%20b"), "https://h/a%20b");
+        assert_eq!(shell_quote("a b"), "'a b'");
+        assert_eq!(shell_quote("it's"), r"'it'\''s'");
+        assert_eq!(shell_quote(""), "''");
+        assert_eq!(shell_quote("a&b;$(x)"), "'a&b;$(x)'");
+        assert_eq!(json_string("a\"b\\c\n\u{1}é"), r#""a\"b\\c\n\u0001é""#);
+    }
+}
