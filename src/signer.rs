@@ -6,11 +6,11 @@ use std::time::Duration;
 
 use sha2::{Digest, Sha256};
 
-use crate::small::{SmallBuf, SmallVec};
+use crate::small::{OutBuf, SmallBuf, SmallVec};
 
 use crate::audit::Audit;
 use crate::authorization::AuthorizationHeaders;
-use crate::canonical::encode::{encode, Sink};
+use crate::canonical::encode::{encode, Encoding, Sink};
 use crate::canonical::headers::{self, Header};
 use crate::canonical::query::{self, Component, Param};
 use crate::canonical::{path, CanonicalPath, CanonicalQuery, CanonicalRequest};
@@ -436,19 +436,24 @@ impl Signer {
         collect_headers(&mut hdrs, req, settings, Mode::Query, host.as_str())?;
         headers::sort(hdrs.as_mut_slice());
         let hdrs = hdrs.as_slice();
+        // The signer's own parameter values, written in canonical form.
         let mut signed_headers = SmallBuf::<128>::new();
-        headers::write_signed(&mut signed_headers, hdrs);
+        headers::write_signed(&mut Encoding(&mut signed_headers), hdrs);
 
         let scope = self.credential_scope(&time);
         let mut credential = SmallBuf::<128>::new();
-        credential.put_str(self.credentials.access_key_id());
-        credential.put(b"/");
-        scope.write(&mut credential);
+        {
+            let mut enc = Encoding(&mut credential);
+            enc.put_str(self.credentials.access_key_id());
+            enc.put(b"/");
+            scope.write(&mut enc);
+        }
         let mut expires_text = SmallBuf::<20>::new();
         expires_text.put_decimal(secs);
 
         let mut params = SmallVec::<Param<'_>, 16>::new();
         collect_params(&mut params, req)?;
+        // Names and the algorithm and date are unreserved text already.
         for (name, value) in [
             ("X-Amz-Algorithm", ALGORITHM.as_bytes()),
             ("X-Amz-Credential", credential.as_bytes()),
@@ -457,13 +462,13 @@ impl Signer {
             ("X-Amz-SignedHeaders", signed_headers.as_bytes()),
         ] {
             params.push(Param {
-                name: Component::Raw(name.as_bytes()),
-                value: Component::Raw(value),
+                name: Component::Canonical(name.as_bytes()),
+                value: Component::Canonical(value),
             });
         }
         if let Some(t) = token.filter(|_| !after_signing) {
             params.push(Param {
-                name: Component::Raw(b"X-Amz-Security-Token"),
+                name: Component::Canonical(b"X-Amz-Security-Token"),
                 value: Component::Raw(t.as_bytes()),
             });
         }
@@ -484,23 +489,23 @@ impl Signer {
             + credential.as_bytes().len()
             + signed_headers.as_bytes().len()
             + token.map_or(0, str::len);
-        let mut url = Vec::with_capacity(200 + 3 * inputs);
+        let mut url = OutBuf::with_capacity(200 + 3 * inputs);
         let spec = req.path_spec();
         req.write_origin(&mut url);
         let path_start = url.len();
         path::write_wire(&mut url, &spec);
         let path_end = url.len();
-        url.push(b'?');
+        url.put(b"?");
         let query_start = url.len();
         query::write(&mut url, params.as_slice());
         let creq = CanonicalRequest {
             method: req.method,
             path: if path::wire_is_canonical(&spec, settings) {
-                CanonicalPath::Rendered(&url[path_start..path_end])
+                CanonicalPath::Rendered(&url.as_bytes()[path_start..path_end])
             } else {
                 CanonicalPath::Spec(spec)
             },
-            query: CanonicalQuery::Rendered(&url[query_start..]),
+            query: CanonicalQuery::Rendered(&url.as_bytes()[query_start..]),
             headers: hdrs,
             payload_hash: payload.as_str(),
             settings,
@@ -514,10 +519,12 @@ impl Signer {
         url.put(&signature);
         if let Some(a) = audit {
             a.credential_scope = scope.to_string();
-            a.signed_headers = signed_headers.as_str().to_string();
+            let mut sh = Vec::new();
+            headers::write_signed(&mut sh, hdrs);
+            a.signed_headers = into_string(sh);
             a.redact(token);
         }
-        Ok(PresignedUrl::new(into_string(url), time, secs))
+        Ok(PresignedUrl::new(into_string(url.into_vec()), time, secs))
     }
 
     /// Hashes the canonical request, writes the string to sign into the
@@ -533,7 +540,7 @@ impl Signer {
         let hash = creq.hash(text.as_mut());
         let mut sts = SmallBuf::<256>::new();
         string_to_sign::write(&mut sts, time.amz_date(), scope, &hash);
-        let mut mac = self.cache.get(&self.credentials, scope).mac();
+        let mut mac = self.cache.get(&self.credentials, scope).into_mac();
         mac.put(sts.as_bytes());
         let mut sig = [0u8; 64];
         let _ = hex::encode_to_slice(hmac::Mac::finalize(mac).into_bytes(), &mut sig);

@@ -177,9 +177,9 @@ impl SigningKey {
         hex::encode(mac.finalize().into_bytes())
     }
 
-    /// A fresh HMAC state keyed with kSigning, to stream data into.
-    pub(crate) fn mac(&self) -> HmacSha256 {
-        self.mac.clone()
+    /// The HMAC state keyed with kSigning, to stream data into.
+    pub(crate) fn into_mac(self) -> HmacSha256 {
+        self.mac
     }
 }
 

@@ -55,6 +55,71 @@ impl<T: Copy + Default, const N: usize> SmallVec<T, N> {
     }
 }
 
+/// Copies `src` into `dst` (same length). Short copies, the usual case on
+/// the signing path, are done with a few fixed-size moves instead of a call
+/// to `memcpy`.
+#[inline(always)]
+pub(crate) fn copy_into(dst: &mut [u8], src: &[u8]) {
+    let n = src.len();
+    if n > 32 {
+        dst.copy_from_slice(src);
+    } else if n >= 16 {
+        dst[..16].copy_from_slice(&src[..16]);
+        dst[n - 16..].copy_from_slice(&src[n - 16..]);
+    } else if n >= 8 {
+        dst[..8].copy_from_slice(&src[..8]);
+        dst[n - 8..].copy_from_slice(&src[n - 8..]);
+    } else if n >= 4 {
+        dst[..4].copy_from_slice(&src[..4]);
+        dst[n - 4..].copy_from_slice(&src[n - 4..]);
+    } else if n > 0 {
+        dst[0] = src[0];
+        dst[n / 2] = src[n / 2];
+        dst[n - 1] = src[n - 1];
+    }
+}
+
+/// An output buffer on the heap, sized up front: one allocation for the
+/// whole output, and writes without a capacity check per byte.
+pub(crate) struct OutBuf {
+    bytes: Vec<u8>,
+    len: usize,
+}
+
+impl OutBuf {
+    pub(crate) fn with_capacity(capacity: usize) -> Self {
+        OutBuf {
+            bytes: vec![0; capacity],
+            len: 0,
+        }
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+
+    pub(crate) fn into_vec(mut self) -> Vec<u8> {
+        self.bytes.truncate(self.len);
+        self.bytes
+    }
+}
+
+impl Sink for OutBuf {
+    #[inline]
+    fn put(&mut self, bytes: &[u8]) {
+        let end = self.len + bytes.len();
+        if end > self.bytes.len() {
+            self.bytes.resize(end.max(2 * self.bytes.len()), 0);
+        }
+        copy_into(&mut self.bytes[self.len..end], bytes);
+        self.len = end;
+    }
+}
+
 /// A byte buffer with room for `N` bytes on the stack; a [`Sink`].
 pub(crate) struct SmallBuf<const N: usize> {
     inline: [u8; N],
@@ -90,7 +155,7 @@ impl<const N: usize> Sink for SmallBuf<N> {
     #[inline]
     fn put(&mut self, bytes: &[u8]) {
         if self.heap.is_empty() && self.len + bytes.len() <= N {
-            self.inline[self.len..self.len + bytes.len()].copy_from_slice(bytes);
+            copy_into(&mut self.inline[self.len..self.len + bytes.len()], bytes);
             self.len += bytes.len();
         } else {
             if self.heap.is_empty() {
@@ -115,6 +180,22 @@ mod tests {
         }
         v.as_mut_slice().reverse();
         assert_eq!(v.as_slice()[0], 9);
+    }
+
+    #[test]
+    fn copies_of_every_short_length() {
+        let src: Vec<u8> = (0..40).collect();
+        for n in 0..=40 {
+            let mut dst = [0xffu8; 40];
+            copy_into(&mut dst[..n], &src[..n]);
+            assert_eq!(&dst[..n], &src[..n]);
+            assert!(dst[n..].iter().all(|&b| b == 0xff));
+        }
+        let mut out = OutBuf::with_capacity(2);
+        out.put(b"abc");
+        out.put(b"defgh");
+        assert_eq!(out.as_bytes(), b"abcdefgh");
+        assert_eq!(out.into_vec(), b"abcdefgh");
     }
 
     #[test]

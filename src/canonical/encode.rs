@@ -73,7 +73,7 @@ impl Sink for HashSink {
     #[inline]
     fn put(&mut self, bytes: &[u8]) {
         if self.len + bytes.len() <= self.buf.len() {
-            self.buf[self.len..self.len + bytes.len()].copy_from_slice(bytes);
+            crate::small::copy_into(&mut self.buf[self.len..self.len + bytes.len()], bytes);
             self.len += bytes.len();
         } else {
             self.hasher.update(&self.buf[..self.len]);
@@ -85,6 +85,15 @@ impl Sink for HashSink {
                 self.len = bytes.len();
             }
         }
+    }
+}
+
+/// URI-encodes (strictly, `/` included) everything written through it.
+pub(crate) struct Encoding<'a, S: ?Sized>(pub &'a mut S);
+
+impl<S: Sink + ?Sized> Sink for Encoding<'_, S> {
+    fn put(&mut self, bytes: &[u8]) {
+        encode(self.0, bytes, false);
     }
 }
 

@@ -13,6 +13,9 @@ pub(crate) enum Component<'a> {
     Raw(&'a [u8]),
     /// Text already percent-encoded on the wire (`+` is a literal plus).
     Encoded(&'a str),
+    /// Bytes already in canonical form (the signer's own `X-Amz-*`
+    /// parameters, encoded as they were written).
+    Canonical(&'a [u8]),
 }
 
 impl Default for Component<'_> {
@@ -21,31 +24,54 @@ impl Default for Component<'_> {
     }
 }
 
+/// The bytes of a component's canonical encoding, lazily.
+#[derive(Clone)]
+enum CanonicalBytes<'a> {
+    Encode(Encoded<Decoded<'a>>),
+    Verbatim(std::iter::Copied<std::slice::Iter<'a, u8>>),
+}
+
+impl Iterator for CanonicalBytes<'_> {
+    type Item = u8;
+    #[inline]
+    fn next(&mut self) -> Option<u8> {
+        match self {
+            CanonicalBytes::Encode(it) => it.next(),
+            CanonicalBytes::Verbatim(it) => it.next(),
+        }
+    }
+}
+
 impl<'a> Component<'a> {
-    /// The bytes of the canonical encoding, lazily.
-    fn canonical_bytes(&self) -> Encoded<Decoded<'a>> {
-        Encoded::new(match *self {
-            Component::Raw(s) => Decoded::raw(s),
-            Component::Encoded(s) => Decoded::new(s.as_bytes()),
-        })
+    fn canonical_bytes(&self) -> CanonicalBytes<'a> {
+        match *self {
+            Component::Raw(s) => CanonicalBytes::Encode(Encoded::new(Decoded::raw(s))),
+            Component::Encoded(s) => {
+                CanonicalBytes::Encode(Encoded::new(Decoded::new(s.as_bytes())))
+            }
+            Component::Canonical(s) => CanonicalBytes::Verbatim(s.iter().copied()),
+        }
+    }
+
+    /// Orders by canonical (encoded) bytes. Raw components encode byte by
+    /// byte, so an equal raw prefix encodes equally and is skipped.
+    fn cmp_canonical(&self, other: &Self) -> Ordering {
+        match (*self, *other) {
+            (Component::Canonical(a), Component::Canonical(b)) => a.cmp(b),
+            (Component::Raw(a), Component::Raw(b)) => {
+                let same = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+                Encoded::new(Decoded::raw(&a[same..])).cmp(Encoded::new(Decoded::raw(&b[same..])))
+            }
+            _ => self.canonical_bytes().cmp(other.canonical_bytes()),
+        }
     }
 
     /// The decoded bytes, lazily.
-    /// Orders by canonical (encoded) bytes. Two raw components encode byte
-    /// by byte, so an equal raw prefix encodes equally and is skipped.
-    fn cmp_canonical(&self, other: &Self) -> Ordering {
-        if let (Component::Raw(a), Component::Raw(b)) = (*self, *other) {
-            let same = a.iter().zip(b).take_while(|(x, y)| x == y).count();
-            return Encoded::new(Decoded::raw(&a[same..]))
-                .cmp(Encoded::new(Decoded::raw(&b[same..])));
-        }
-        self.canonical_bytes().cmp(other.canonical_bytes())
-    }
-
     pub(crate) fn decoded_bytes(&self) -> Decoded<'a> {
         match *self {
             Component::Raw(s) => Decoded::raw(s),
             Component::Encoded(s) => Decoded::new(s.as_bytes()),
+            Component::Canonical(s) => Decoded::new(s),
         }
     }
 
@@ -53,6 +79,7 @@ impl<'a> Component<'a> {
         match *self {
             Component::Raw(s) => encode(sink, s, false),
             Component::Encoded(s) => reencode(sink, s.as_bytes(), false),
+            Component::Canonical(s) => sink.put(s),
         }
     }
 }
