@@ -546,7 +546,7 @@ impl<'a> Request<'a> {
     pub fn url_prefix(&self) -> String {
         let mut out = Vec::new();
         self.write_url_prefix(&mut out);
-        String::from_utf8_lossy(&out).into_owned()
+        crate::signer::into_string(out)
     }
 
     pub(crate) fn virtual_host_bucket(&self) -> Option<&'a str> {

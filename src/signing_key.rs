@@ -174,7 +174,10 @@ impl SigningKey {
     pub fn sign(&self, data: &[u8]) -> String {
         let mut mac = self.mac.clone();
         mac.update(data);
-        hex::encode(mac.finalize().into_bytes())
+        let mut out = [0u8; 64];
+        // Cannot fail: the buffer is exactly twice the digest length.
+        let _ = hex::encode_to_slice(mac.finalize().into_bytes(), &mut out);
+        String::from_utf8(out.to_vec()).unwrap_or_default()
     }
 
     /// The HMAC state keyed with kSigning, to stream data into.

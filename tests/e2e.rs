@@ -1484,7 +1484,7 @@ fn post_upload_rejections() {
         let bucket = bucket.as_str();
         let base = |key: &str| {
             PostPolicy::new(bucket)
-                .key(key)
+                .key(key.to_string())
                 .expires_in(Duration::from_secs(300))
         };
         let mut check =

@@ -1,6 +1,8 @@
 //! Policy conditions: what a form field may hold, the checks that keep a
 //! policy satisfiable, and the JSON each condition is written as.
 
+use std::borrow::Cow;
+
 use super::json;
 use crate::Error;
 
@@ -16,21 +18,31 @@ const SIGNER_FIELDS: [&str; 6] = [
 
 /// One condition on a form field.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) enum Condition {
+pub(crate) enum Condition<'a> {
     /// `{"field": "value"}`, or `["eq", "$field", "value"]` when `array_form`.
     Exact {
-        field: String,
-        value: String,
+        field: Cow<'a, str>,
+        value: Cow<'a, str>,
         array_form: bool,
     },
     /// `["starts-with", "$field", "prefix"]`; an empty prefix allows any value.
-    StartsWith { field: String, prefix: String },
+    StartsWith {
+        field: Cow<'a, str>,
+        prefix: Cow<'a, str>,
+    },
 }
 
-impl Condition {
+impl Condition<'_> {
     pub(crate) fn field(&self) -> &str {
         match self {
             Condition::Exact { field, .. } | Condition::StartsWith { field, .. } => field,
+        }
+    }
+
+    /// The value or prefix.
+    pub(crate) fn operand(&self) -> &str {
+        match self {
+            Condition::Exact { value: v, .. } | Condition::StartsWith { prefix: v, .. } => v,
         }
     }
 
@@ -40,15 +52,8 @@ impl Condition {
             Condition::Exact {
                 field,
                 value,
-                array_form: false,
-            } => {
-                out.push('{');
-                json::string(out, field);
-                out.push(':');
-                json::string(out, value);
-                out.push('}');
-            }
-            Condition::Exact { field, value, .. } => write_array(out, "eq", field, value),
+                array_form,
+            } => write_exact(out, field, value, *array_form),
             Condition::StartsWith { field, prefix } => {
                 write_array(out, "starts-with", field, prefix)
             }
@@ -56,7 +61,20 @@ impl Condition {
     }
 }
 
-fn write_array(out: &mut String, op: &str, field: &str, operand: &str) {
+/// `{"field":"value"}`, or `["eq","$field","value"]` when `array_form`.
+pub(crate) fn write_exact(out: &mut String, field: &str, value: &str, array_form: bool) {
+    if array_form {
+        return write_array(out, "eq", field, value);
+    }
+    out.push('{');
+    json::string(out, field);
+    out.push(':');
+    json::string(out, value);
+    out.push('}');
+}
+
+/// `["op","$field","operand"]`.
+pub(crate) fn write_array(out: &mut String, op: &str, field: &str, operand: &str) {
     out.push_str("[\"");
     out.push_str(op);
     out.push_str("\",\"$");
@@ -116,14 +134,14 @@ pub(crate) fn check_name(name: &str) -> Result<(), Error> {
 /// one field, an exact value outside a `starts-with` prefix, two prefixes
 /// neither of which extends the other; and `success_action_status` values
 /// S3 does not know.
-pub(crate) fn check_consistent(conditions: &[Condition]) -> Result<(), Error> {
+pub(crate) fn check_consistent(conditions: &[Condition<'_>]) -> Result<(), Error> {
     for (i, a) in conditions.iter().enumerate() {
         if let Condition::Exact { field, value, .. } = a {
             if field.eq_ignore_ascii_case("success_action_status")
-                && !matches!(value.as_str(), "200" | "201" | "204")
+                && !matches!(value.as_ref(), "200" | "201" | "204")
             {
                 return Err(Error::InvalidPostField {
-                    name: field.clone(),
+                    name: field.to_string(),
                     reason: "success_action_status is 200, 201 or 204",
                 });
             }
@@ -137,14 +155,14 @@ pub(crate) fn check_consistent(conditions: &[Condition]) -> Result<(), Error> {
     Ok(())
 }
 
-fn compatible(a: &Condition, b: &Condition) -> bool {
+fn compatible(a: &Condition<'_>, b: &Condition<'_>) -> bool {
     use Condition::{Exact, StartsWith};
     match (a, b) {
         (Exact { value: x, .. }, Exact { value: y, .. }) => x == y,
         (Exact { value, .. }, StartsWith { prefix, .. })
-        | (StartsWith { prefix, .. }, Exact { value, .. }) => value.starts_with(prefix.as_str()),
+        | (StartsWith { prefix, .. }, Exact { value, .. }) => value.starts_with(prefix.as_ref()),
         (StartsWith { prefix: p, .. }, StartsWith { prefix: q, .. }) => {
-            p.starts_with(q.as_str()) || q.starts_with(p.as_str())
+            p.starts_with(q.as_ref()) || q.starts_with(p.as_ref())
         }
     }
 }
@@ -153,7 +171,7 @@ fn compatible(a: &Condition, b: &Condition) -> bool {
 mod tests {
     use super::*;
 
-    fn exact(field: &str, value: &str) -> Condition {
+    fn exact<'a>(field: &'a str, value: &'a str) -> Condition<'a> {
         Condition::Exact {
             field: field.into(),
             value: value.into(),
@@ -161,7 +179,7 @@ mod tests {
         }
     }
 
-    fn starts(field: &str, prefix: &str) -> Condition {
+    fn starts<'a>(field: &'a str, prefix: &'a str) -> Condition<'a> {
         Condition::StartsWith {
             field: field.into(),
             prefix: prefix.into(),

@@ -1,36 +1,76 @@
 //! Output of a POST policy: the signed policy and the form a page sends.
 
-use std::borrow::Cow;
 use std::fmt;
+use std::ops::Range;
 
 use base64::Engine as _;
 
 use super::json;
 use crate::{Signer, SigningTime};
 
-/// Form fields in send order; names compared case-insensitively, as S3 does.
+/// Form fields in send order, all their text in one buffer; names compared
+/// case-insensitively, as S3 does.
 #[derive(Clone, Default, PartialEq, Eq)]
-pub(crate) struct Fields(Vec<(Cow<'static, str>, String)>);
+pub(crate) struct Fields {
+    text: String,
+    /// `(name, value)` byte ranges in `text`.
+    spans: Vec<(Range<usize>, Range<usize>)>,
+}
 
 impl Fields {
-    pub(crate) fn push(&mut self, name: impl Into<Cow<'static, str>>, value: String) {
-        self.0.push((name.into(), value));
+    pub(crate) fn with_capacity(fields: usize, text: usize) -> Self {
+        Fields {
+            text: String::with_capacity(text),
+            spans: Vec::with_capacity(fields),
+        }
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    /// Room for `text` more bytes of names and values.
+    pub(crate) fn reserve(&mut self, text: usize) {
+        self.text.reserve(text);
+    }
+
+    pub(crate) fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &str)> {
+        self.spans
+            .iter()
+            .map(|(n, v)| (&self.text[n.clone()], &self.text[v.clone()]))
+    }
+
+    pub(crate) fn name(&self, i: usize) -> &str {
+        &self.text[self.spans[i].0.clone()]
+    }
+
+    pub(crate) fn position(&self, name: &str) -> Option<usize> {
+        self.iter().position(|(n, _)| n.eq_ignore_ascii_case(name))
     }
 
     pub(crate) fn get(&self, name: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        self.position(name)
+            .map(|i| &self.text[self.spans[i].1.clone()])
     }
 
-    pub(crate) fn set(&mut self, name: &str, value: String) {
-        if let Some(slot) = self
-            .0
-            .iter_mut()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-        {
-            slot.1 = value;
+    /// Appends a field whose value is `parts` joined.
+    pub(crate) fn push(&mut self, name: &str, parts: &[&str]) {
+        let start = self.text.len();
+        self.text.push_str(name);
+        let name_end = self.text.len();
+        for part in parts {
+            self.text.push_str(part);
+        }
+        self.spans
+            .push((start..name_end, name_end..self.text.len()));
+    }
+
+    /// Replaces field `i`'s value with `value` if that is longer.
+    pub(crate) fn lengthen(&mut self, i: usize, value: &str) {
+        if value.len() > self.spans[i].1.len() {
+            let start = self.text.len();
+            self.text.push_str(value);
+            self.spans[i].1 = start..self.text.len();
         }
     }
 }
@@ -97,7 +137,8 @@ pub fn sign_policy_document(signer: &Signer, time: SigningTime, document: &[u8])
 pub struct PostForm {
     url: String,
     fields: Fields,
-    fill_in: Vec<String>,
+    /// Indices into `fields`.
+    fill_in: Vec<usize>,
     policy: String,
     expiration: String,
 }
@@ -106,7 +147,7 @@ impl PostForm {
     pub(crate) fn new(
         url: String,
         fields: Fields,
-        fill_in: Vec<String>,
+        fill_in: Vec<usize>,
         policy: String,
         expiration: String,
     ) -> Self {
@@ -149,7 +190,7 @@ impl PostForm {
     /// # Ok::<(), awsig::Error>(())
     /// ```
     pub fn fields(&self) -> impl ExactSizeIterator<Item = (&str, &str)> {
-        self.fields.0.iter().map(|(n, v)| (n.as_ref(), v.as_str()))
+        self.fields.iter()
     }
 
     /// One field's value (names compare case-insensitively).
@@ -182,7 +223,7 @@ impl PostForm {
     /// # Ok::<(), awsig::Error>(())
     /// ```
     pub fn fill_in(&self) -> impl ExactSizeIterator<Item = &str> {
-        self.fill_in.iter().map(String::as_str)
+        self.fill_in.iter().map(|&i| self.fields.name(i))
     }
 
     /// The policy document (JSON), as signed.
@@ -304,8 +345,8 @@ impl PostForm {
         out.push_str("<form action=\"");
         json::html(&mut out, &self.url);
         out.push_str("\" method=\"post\" enctype=\"multipart/form-data\">\n");
-        for (name, value) in self.fields() {
-            let visible = self.fill_in.iter().any(|f| f == name);
+        for (i, (name, value)) in self.fields().enumerate() {
+            let visible = self.fill_in.contains(&i);
             if visible {
                 out.push_str("  <label>");
                 json::html(&mut out, name);
@@ -335,7 +376,7 @@ impl fmt::Debug for PostForm {
         f.debug_struct("PostForm")
             .field("url", &self.url)
             .field("fields", &names)
-            .field("fill_in", &self.fill_in)
+            .field("fill_in", &self.fill_in().collect::<Vec<_>>())
             .field("expiration", &self.expiration)
             .finish_non_exhaustive()
     }

@@ -5,6 +5,11 @@
 /// Appends `s` as a JSON string literal, quotes included.
 pub(crate) fn string(out: &mut String, s: &str) {
     out.push('"');
+    if !needs_escape(s.as_bytes()) {
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
     let mut start = 0;
     for (i, b) in s.bytes().enumerate() {
         let escape: &str = match b {
@@ -33,6 +38,35 @@ pub(crate) fn string(out: &mut String, s: &str) {
     out.push('"');
 }
 
+/// Whether any byte is a control character, `"`, `\\` or DEL; eight bytes at
+/// a time (SWAR), since policy strings are mostly clean.
+fn needs_escape(bytes: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // A high bit set in the result for every byte of `w` below `n` (< 0x80),
+    // or equal to zero; ASCII bytes only, others are masked off by `!w`.
+    let below = |w: u64, n: u64| w.wrapping_sub(ONES * n) & !w & HIGH;
+    let zero = |w: u64| w.wrapping_sub(ONES) & !w & HIGH;
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(word);
+        if below(w, 0x20)
+            | zero(w ^ (ONES * 0x22))
+            | zero(w ^ (ONES * 0x5c))
+            | zero(w ^ (ONES * 0x7f))
+            != 0
+        {
+            return true;
+        }
+    }
+    chunks
+        .remainder()
+        .iter()
+        .any(|&b| b < 0x20 || b == b'"' || b == b'\\' || b == 0x7f)
+}
+
 /// Appends `s` escaped for HTML text and double-quoted attribute values.
 pub(crate) fn html(out: &mut String, s: &str) {
     for c in s.chars() {
@@ -53,6 +87,25 @@ mod tests {
         let mut out = String::new();
         super::string(&mut out, s);
         out
+    }
+
+    #[test]
+    fn escape_detection_agrees_with_a_byte_loop() {
+        for b in 0..=255u8 {
+            for len in 1..20 {
+                for pos in 0..len {
+                    let mut v = vec![b'a'; len];
+                    v[pos] = b;
+                    let slow = b < 0x20 || b == b'"' || b == b'\\' || b == 0x7f;
+                    assert_eq!(
+                        super::needs_escape(&v),
+                        slow,
+                        "byte {b:#x} at {pos} of {len}"
+                    );
+                }
+            }
+        }
+        assert!(!super::needs_escape("résumé 日本 🚀 ~!".as_bytes()));
     }
 
     #[test]

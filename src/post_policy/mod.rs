@@ -28,6 +28,7 @@ mod conditions;
 mod form;
 mod json;
 
+use std::borrow::Cow;
 use std::time::Duration;
 
 use time::OffsetDateTime;
@@ -39,10 +40,10 @@ use crate::{Endpoint, Error, Signer, SigningTime, ALGORITHM};
 
 /// The object key condition.
 #[derive(Clone, Debug, PartialEq, Eq)]
-enum Key {
-    Exact(String),
-    StartsWith(String),
-    Filename(String),
+enum Key<'a> {
+    Exact(Cow<'a, str>),
+    StartsWith(Cow<'a, str>),
+    Filename(Cow<'a, str>),
 }
 
 /// When the policy expires.
@@ -74,22 +75,22 @@ enum Expiration {
 /// # Ok::<(), awsig::Error>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PostPolicy {
-    bucket: String,
-    key: Option<Key>,
+pub struct PostPolicy<'a> {
+    bucket: Cow<'a, str>,
+    key: Option<Key<'a>>,
     expiration: Option<Expiration>,
-    conditions: Vec<Condition>,
+    conditions: Vec<Condition<'a>>,
     content_length: Option<(u64, u64)>,
 }
 
-impl PostPolicy {
+impl<'a> PostPolicy<'a> {
     /// A policy for uploads into `bucket`.
     ///
     /// ```
     /// let policy = awsig::PostPolicy::new("examplebucket");
     /// # let _ = policy;
     /// ```
-    pub fn new(bucket: impl Into<String>) -> Self {
+    pub fn new(bucket: impl Into<Cow<'a, str>>) -> Self {
         PostPolicy {
             bucket: bucket.into(),
             key: None,
@@ -105,7 +106,7 @@ impl PostPolicy {
     /// let policy = awsig::PostPolicy::new("b").key("reports/2024.pdf");
     /// # let _ = policy;
     /// ```
-    pub fn key(mut self, key: impl Into<String>) -> Self {
+    pub fn key(mut self, key: impl Into<Cow<'a, str>>) -> Self {
         self.key = Some(Key::Exact(key.into()));
         self
     }
@@ -117,7 +118,7 @@ impl PostPolicy {
     /// let policy = awsig::PostPolicy::new("b").key_starts_with("user/alice/");
     /// # let _ = policy;
     /// ```
-    pub fn key_starts_with(mut self, prefix: impl Into<String>) -> Self {
+    pub fn key_starts_with(mut self, prefix: impl Into<Cow<'a, str>>) -> Self {
         self.key = Some(Key::StartsWith(prefix.into()));
         self
     }
@@ -129,7 +130,7 @@ impl PostPolicy {
     /// let policy = awsig::PostPolicy::new("b").key_with_filename("uploads/");
     /// # let _ = policy;
     /// ```
-    pub fn key_with_filename(mut self, prefix: impl Into<String>) -> Self {
+    pub fn key_with_filename(mut self, prefix: impl Into<Cow<'a, str>>) -> Self {
         self.key = Some(Key::Filename(prefix.into()));
         self
     }
@@ -166,7 +167,7 @@ impl PostPolicy {
     ///     .field("x-amz-meta-uuid", "14365123651274");
     /// # let _ = policy;
     /// ```
-    pub fn field(self, name: impl Into<String>, value: impl Into<String>) -> Self {
+    pub fn field(self, name: impl Into<Cow<'a, str>>, value: impl Into<Cow<'a, str>>) -> Self {
         self.exact(name.into(), value.into(), false)
     }
 
@@ -176,11 +177,11 @@ impl PostPolicy {
     /// let policy = awsig::PostPolicy::new("b").field_eq("Cache-Control", "max-age=60");
     /// # let _ = policy;
     /// ```
-    pub fn field_eq(self, name: impl Into<String>, value: impl Into<String>) -> Self {
+    pub fn field_eq(self, name: impl Into<Cow<'a, str>>, value: impl Into<Cow<'a, str>>) -> Self {
         self.exact(name.into(), value.into(), true)
     }
 
-    fn exact(mut self, field: String, value: String, array_form: bool) -> Self {
+    fn exact(mut self, field: Cow<'a, str>, value: Cow<'a, str>, array_form: bool) -> Self {
         self.conditions.push(Condition::Exact {
             field,
             value,
@@ -197,7 +198,11 @@ impl PostPolicy {
     ///     .starts_with("x-amz-meta-tag", "");
     /// # let _ = policy;
     /// ```
-    pub fn starts_with(mut self, name: impl Into<String>, prefix: impl Into<String>) -> Self {
+    pub fn starts_with(
+        mut self,
+        name: impl Into<Cow<'a, str>>,
+        prefix: impl Into<Cow<'a, str>>,
+    ) -> Self {
         self.conditions.push(Condition::StartsWith {
             field: name.into(),
             prefix: prefix.into(),
@@ -256,92 +261,98 @@ impl PostPolicy {
         }
 
         let scope = signer.credential_scope(&time);
-        let credential = format!("{}/{scope}", signer.credentials().access_key_id());
+        let access_key_id = signer.credentials().access_key_id();
+        let mut credential = String::with_capacity(access_key_id.len() + 48);
+        for part in [access_key_id, "/", scope.date(), "/", scope.region(), "/"] {
+            credential.push_str(part);
+        }
+        credential.push_str(scope.service());
+        credential.push_str("/aws4_request");
         let token = signer.credentials().session_token();
 
-        // The form fields, in the order a form sends them.
-        let mut fields = form::Fields::default();
+        // The form fields, in the order a form sends them; `fill_in` holds
+        // the indices of those the page fills in.
+        let mut fields = form::Fields::with_capacity(
+            self.conditions.len() + 8,
+            512 + self
+                .conditions
+                .iter()
+                .map(|c| c.field().len() + c.operand().len())
+                .sum::<usize>(),
+        );
         let mut fill_in = Vec::new();
         match key {
-            Key::Exact(k) => fields.push("key", k.clone()),
-            Key::Filename(p) => fields.push("key", format!("{p}${{filename}}")),
+            Key::Exact(k) => fields.push("key", &[k]),
+            Key::Filename(p) => fields.push("key", &[p, "${filename}"]),
             Key::StartsWith(p) => {
-                fields.push("key", p.clone());
-                fill_in.push("key".to_string());
+                fill_in.push(fields.len());
+                fields.push("key", &[p]);
             }
         }
         for c in &self.conditions {
             if let Condition::Exact { field, value, .. } = c {
-                if fields.get(field).is_none() {
-                    fields.push(field.clone(), value.clone());
+                if fields.position(field).is_none() {
+                    fields.push(field, &[value]);
                 }
             }
         }
         for c in &self.conditions {
             if let Condition::StartsWith { field, prefix } = c {
-                match fields.get(field) {
+                match fields.position(field) {
                     None => {
-                        fields.push(field.clone(), prefix.clone());
-                        fill_in.push(field.clone());
+                        fill_in.push(fields.len());
+                        fields.push(field, &[prefix]);
                     }
                     // The longest of compatible prefixes.
-                    Some(v) if fill_in.iter().any(|f| f.eq_ignore_ascii_case(field)) => {
-                        if prefix.len() > v.len() {
-                            fields.set(field, prefix.clone());
-                        }
-                    }
+                    Some(i) if fill_in.contains(&i) => fields.lengthen(i, prefix),
                     Some(_) => {}
                 }
             }
         }
 
         // The document: compact JSON, conditions in the order given.
-        let mut doc = String::with_capacity(256 + 64 * self.conditions.len());
+        let mut doc = String::with_capacity(
+            256 + credential.len()
+                + token.map_or(0, str::len)
+                + self
+                    .conditions
+                    .iter()
+                    .map(|c| 24 + c.field().len() + c.operand().len())
+                    .sum::<usize>(),
+        );
         doc.push_str("{\"expiration\":\"");
         doc.push_str(&expiration);
         doc.push_str("\",\"conditions\":[");
-        Condition::Exact {
-            field: "bucket".into(),
-            value: self.bucket.clone(),
-            array_form: false,
-        }
-        .write_json(&mut doc);
+        conditions::write_exact(&mut doc, "bucket", &self.bucket, false);
         doc.push(',');
         match key {
-            Key::Exact(k) => Condition::Exact {
-                field: "key".into(),
-                value: k.clone(),
-                array_form: false,
-            },
-            Key::StartsWith(p) | Key::Filename(p) => Condition::StartsWith {
-                field: "key".into(),
-                prefix: p.clone(),
-            },
+            Key::Exact(k) => conditions::write_exact(&mut doc, "key", k, false),
+            Key::StartsWith(p) | Key::Filename(p) => {
+                conditions::write_array(&mut doc, "starts-with", "key", p)
+            }
         }
-        .write_json(&mut doc);
         for c in &self.conditions {
             doc.push(',');
             c.write_json(&mut doc);
         }
         if let Some((min, max)) = self.content_length {
             doc.push_str(",[\"content-length-range\",");
-            doc.push_str(&min.to_string());
+            push_decimal(&mut doc, min, 1);
             doc.push(',');
-            doc.push_str(&max.to_string());
+            push_decimal(&mut doc, max, 1);
             doc.push(']');
         }
-        let mut signed = vec![
-            ("x-amz-algorithm", ALGORITHM),
-            ("x-amz-credential", credential.as_str()),
-            ("x-amz-date", time.amz_date()),
-        ];
-        signed.extend(token.map(|t| ("x-amz-security-token", t)));
-        for (name, value) in &signed {
-            doc.push_str(",{\"");
-            doc.push_str(name);
-            doc.push_str("\":");
-            json::string(&mut doc, value);
-            doc.push('}');
+        let amz_date = time.amz_date();
+        for (name, value) in [
+            ("x-amz-algorithm", Some(ALGORITHM)),
+            ("x-amz-credential", Some(credential.as_str())),
+            ("x-amz-date", Some(amz_date)),
+            ("x-amz-security-token", token),
+        ] {
+            if let Some(value) = value {
+                doc.push(',');
+                conditions::write_exact(&mut doc, name, value, false);
+            }
         }
         doc.push_str("]}");
 
@@ -349,11 +360,15 @@ impl PostPolicy {
             policy_base64,
             signature,
         } = sign_policy_document(signer, time, doc.as_bytes());
-        fields.push("policy", policy_base64);
-        for (name, value) in signed {
-            fields.push(name, value.to_string());
+        fields.reserve(policy_base64.len() + credential.len() + token.map_or(0, str::len) + 192);
+        fields.push("policy", &[&policy_base64]);
+        fields.push("x-amz-algorithm", &[ALGORITHM]);
+        fields.push("x-amz-credential", &[&credential]);
+        fields.push("x-amz-date", &[amz_date]);
+        if let Some(t) = token {
+            fields.push("x-amz-security-token", &[t]);
         }
-        fields.push("x-amz-signature", signature);
+        fields.push("x-amz-signature", &[&signature]);
         Ok(PostForm::new(
             target.url_prefix(),
             fields,
@@ -392,14 +407,32 @@ impl PostPolicy {
 
 /// `2026-11-22T12:00:00.000Z`.
 fn iso8601(t: OffsetDateTime) -> String {
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second(),
-        t.millisecond()
-    )
+    let mut out = String::with_capacity(24);
+    push_decimal(&mut out, t.year().unsigned_abs().into(), 4);
+    out.push('-');
+    push_decimal(&mut out, u8::from(t.month()).into(), 2);
+    out.push('-');
+    push_decimal(&mut out, t.day().into(), 2);
+    out.push('T');
+    push_decimal(&mut out, t.hour().into(), 2);
+    out.push(':');
+    push_decimal(&mut out, t.minute().into(), 2);
+    out.push(':');
+    push_decimal(&mut out, t.second().into(), 2);
+    out.push('.');
+    push_decimal(&mut out, t.millisecond().into(), 3);
+    out.push('Z');
+    out
+}
+
+/// Appends `n` in decimal, zero-padded to `width` digits.
+fn push_decimal(out: &mut String, mut n: u64, width: usize) {
+    let mut digits = [b'0'; 20];
+    let mut i = digits.len();
+    while n > 0 || digits.len() - i < width {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
+    out.extend(digits[i..].iter().map(|&d| char::from(d)));
 }
