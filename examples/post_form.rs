@@ -7,7 +7,7 @@
 //! Credentials come from `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` /
 //! `AWS_SESSION_TOKEN`; without them, AWS's documented example credentials
 //! are used and the page says it is a demonstration. REGION defaults to
-//! `AWS_REGION`, else `us-east-1`; ENDPOINT (e.g. `http://127.0.0.1:9000`)
+//! `AWS_REGION`, else `AWS_DEFAULT_REGION`, else `us-east-1`; ENDPOINT (e.g. `http://127.0.0.1:9000`)
 //! defaults to AWS S3 in that region. The form uploads any file up to 10 MiB
 //! under `uploads/`, valid for one hour.
 
@@ -30,7 +30,12 @@ fn run() -> Result<(), Error> {
     };
     let region = args
         .next()
-        .or_else(|| std::env::var("AWS_REGION").ok())
+        .or_else(|| {
+            ["AWS_REGION", "AWS_DEFAULT_REGION"]
+                .iter()
+                .filter_map(|v| std::env::var(v).ok())
+                .find(|r| !r.is_empty())
+        })
         .unwrap_or_else(|| "us-east-1".to_string());
     let endpoint = match args.next() {
         Some(url) => Endpoint::parse(&url)?,

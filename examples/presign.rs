@@ -7,17 +7,28 @@
 //! Credentials come from `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` /
 //! `AWS_SESSION_TOKEN`; without them, AWS's documented example credentials
 //! are used and the URL is labelled as a demonstration. The region is
-//! `AWS_REGION`, else `us-east-1`.
+//! `AWS_REGION`, else `AWS_DEFAULT_REGION`, else `us-east-1`.
 
 use std::time::Duration;
 
 use awsig::{Credentials, Endpoint, Error, ObjectKey, Request, Signer, SigningTime};
 
-fn main() -> Result<(), Error> {
+fn main() {
+    if let Err(e) = run() {
+        eprintln!("presign: {e}");
+        std::process::exit(1);
+    }
+}
+
+fn run() -> Result<(), Error> {
     let mut args = std::env::args().skip(1);
     let bucket = args.next().unwrap_or_else(|| "examplebucket".to_string());
     let key = args.next().unwrap_or_else(|| "test.txt".to_string());
-    let region = std::env::var("AWS_REGION").unwrap_or_else(|_| "us-east-1".to_string());
+    let region = ["AWS_REGION", "AWS_DEFAULT_REGION"]
+        .iter()
+        .filter_map(|v| std::env::var(v).ok())
+        .find(|r| !r.is_empty())
+        .unwrap_or_else(|| "us-east-1".to_string());
 
     let credentials = match Credentials::from_env() {
         Ok(c) => c,

@@ -40,13 +40,23 @@ pub struct Audit {
 }
 
 impl Audit {
-    /// Registers the session token (raw and URI-encoded) for redaction.
+    /// Registers the session token for redaction in every form it can take
+    /// in the audit strings: raw, URI-encoded, and as a canonical header
+    /// value (trimmed, whitespace runs folded).
     pub(crate) fn redact(&mut self, token: Option<&str>) {
         if let Some(t) = token {
             let mut enc = Vec::new();
             encode(&mut enc, t.as_bytes(), false);
-            self.redact.push(crate::signer::into_string(enc));
-            self.redact.push(t.to_string());
+            let mut folded = Vec::new();
+            crate::canonical::headers::write_value(&mut folded, t);
+            for form in [enc, folded, t.as_bytes().to_vec()] {
+                let form = crate::signer::into_string(form);
+                if !form.is_empty() && !self.redact.contains(&form) {
+                    self.redact.push(form);
+                }
+            }
+            // Longest first, so no form is left half-replaced.
+            self.redact.sort_by_key(|r| std::cmp::Reverse(r.len()));
         }
     }
 

@@ -118,18 +118,26 @@ impl PresignedUrl {
             .unwrap_or_else(|| SigningTime::parse("99991231T235959Z").unwrap_or(self.time))
     }
 
+    /// The URL with the value of the `X-Amz-Security-Token` query
+    /// parameter (and only that parameter) replaced by `<redacted>`.
     fn redacted(&self) -> String {
         const P: &str = "X-Amz-Security-Token=";
-        match self.url.find(P) {
-            None => self.url.clone(),
-            Some(i) => {
-                let start = i + P.len();
-                let end = self.url[start..]
-                    .find('&')
-                    .map_or(self.url.len(), |e| start + e);
-                format!("{}<redacted>{}", &self.url[..start], &self.url[end..])
+        let Some((head, query)) = self.url.split_once('?') else {
+            return self.url.clone();
+        };
+        let mut out = String::with_capacity(self.url.len());
+        out.push_str(head);
+        for (i, param) in query.split('&').enumerate() {
+            out.push(if i == 0 { '?' } else { '&' });
+            match param.strip_prefix(P) {
+                Some(_) => {
+                    out.push_str(P);
+                    out.push_str("<redacted>");
+                }
+                None => out.push_str(param),
             }
         }
+        out
     }
 }
 

@@ -85,13 +85,17 @@ impl Endpoint {
     /// # Ok::<(), awsig::Error>(())
     /// ```
     pub fn aws_s3(region: &str) -> Result<Self, Error> {
-        if !crate::string_to_sign::is_scope_part(region) {
+        // AWS region names are lowercase; an uppercase one would sign a
+        // scope that matches no AWS host.
+        if !crate::string_to_sign::is_scope_part(region)
+            || region.bytes().any(|b| b.is_ascii_uppercase())
+        {
             return Err(Error::InvalidRegion(region.escape_debug().to_string()));
         }
         let host = if region == "us-east-1" {
             "s3.amazonaws.com".to_string()
         } else {
-            format!("s3.{}.amazonaws.com", region.to_ascii_lowercase())
+            format!("s3.{region}.amazonaws.com")
         };
         Ok(Endpoint {
             scheme: Scheme::Https,
@@ -141,6 +145,9 @@ impl Endpoint {
         } else {
             Addressing::PathStyle
         };
+        if parsed.port() == Some(0) {
+            return Err(Error::InvalidUrl("bad port".into()));
+        }
         Ok(Endpoint {
             scheme,
             host: host.to_string(),
@@ -383,10 +390,15 @@ impl<'a> Request<'a> {
     /// # Ok::<(), awsig::Error>(())
     /// ```
     pub fn from_url(method: &'a str, url: &'a str) -> Result<Self, Error> {
-        let (scheme, rest) = if url.len() > 8 && url[..8].eq_ignore_ascii_case("https://") {
-            (Scheme::Https, &url[8..])
-        } else if url.len() > 7 && url[..7].eq_ignore_ascii_case("http://") {
-            (Scheme::Http, &url[7..])
+        let prefix = |p: &str| {
+            url.get(..p.len())
+                .filter(|head| head.eq_ignore_ascii_case(p))
+                .map(|_| &url[p.len()..])
+        };
+        let (scheme, rest) = if let Some(rest) = prefix("https://") {
+            (Scheme::Https, rest)
+        } else if let Some(rest) = prefix("http://") {
+            (Scheme::Http, rest)
         } else {
             return Err(Error::InvalidUrl(
                 "expected an http:// or https:// URL".into(),
@@ -659,7 +671,7 @@ fn split_authority(authority: &str, scheme: Scheme) -> Result<(&str, Option<u16>
             let n: u16 = p
                 .parse()
                 .ok()
-                .filter(|_| p.bytes().all(|b| b.is_ascii_digit()))
+                .filter(|&n| n != 0 && p.bytes().all(|b| b.is_ascii_digit()))
                 .ok_or_else(|| Error::InvalidUrl("bad port".into()))?;
             (n != scheme.default_port()).then_some(n)
         }
@@ -687,6 +699,10 @@ mod tests {
             "https://u:p@host/",
             "https://host:99999/",
             "https://host:+80/",
+            "https://host:0/",
+            "https:/é/x",
+            "http:/é",
+            "é",
             "https://ho st/",
             "https://[::1/",
             "https://[::1]x/",
@@ -771,6 +787,8 @@ mod tests {
         assert!(Request::new("GET", &e).bucket("a/b").validate().is_err());
         assert!(Request::new("GET", &e).query("a=\n").validate().is_err());
         assert!(Endpoint::aws_s3("us east").is_err());
+        assert!(Endpoint::aws_s3("US-EAST-1").is_err());
+        assert!(Endpoint::parse("http://localhost:0").is_err());
         assert!(Endpoint::parse("https://u@host").is_err());
         assert!(Endpoint::parse("https://host?x").is_err());
         assert!(Endpoint::parse("not a url").is_err());

@@ -462,6 +462,12 @@ fn errors() {
         (base().field_eq("x-amz-credential", "x"), |e| {
             matches!(e, Error::Reserved(_))
         }),
+        (
+            PostPolicy::new("examplebucket")
+                .key("")
+                .expires_in(Duration::from_secs(1)),
+            |e| matches!(e, Error::InvalidPostField { .. }),
+        ),
         (base().field("success_action_status", "302"), |e| {
             matches!(e, Error::InvalidPostField { .. })
         }),
@@ -493,6 +499,28 @@ fn errors() {
             "{message}"
         );
     }
+    // S3 checks that the policy is signed for s3.
+    let iam = Signer::new(
+        Credentials::new(AKID, SECRET, None).unwrap(),
+        "us-east-1",
+        "iam",
+    )
+    .unwrap();
+    assert!(matches!(
+        base().sign(&iam, &aws, time),
+        Err(Error::InvalidService(_))
+    ));
+    // The signed policy's Debug hides the policy (it may carry a token).
+    let signed = sign_policy_document(
+        &signer(Some("tok")),
+        time,
+        b"{\"x-amz-security-token\":\"tok\"}",
+    );
+    let debug = format!("{signed:?}");
+    assert!(
+        !debug.contains(&signed.policy_base64) && debug.contains(&signed.signature),
+        "{debug}"
+    );
     // Compatible conditions are fine; an exact value wins over its prefix.
     let form = sign(
         base()
@@ -599,6 +627,7 @@ proptest! {
                 prop_assert_eq!(serialized["fields"]["policy"].as_str(), Some(form.policy_base64()));
             }
             Err(Error::ConflictingConditions(_)) | Err(Error::InvalidContentLengthRange { .. }) => {}
+            Err(Error::InvalidPostField { name, .. }) => prop_assert!(name == "key" && key.is_empty() && key_kind == 0),
             Err(Error::InvalidTime(_)) => prop_assert!(secs + (expires / 1000) as i64 > 253_402_300_799),
             Err(e) => prop_assert!(false, "unexpected {e:?}"),
         }

@@ -298,6 +298,33 @@ fn secrets_never_shown() {
 }
 
 #[test]
+fn redaction_finds_the_token_in_every_form_and_only_the_token() {
+    let e = Endpoint::aws_s3("us-east-1").unwrap();
+    // A path that looks like the token parameter must not be mistaken for it.
+    let s = signer("s3", Some("secret-tok"));
+    let decoy = Request::from_url(
+        "GET",
+        "https://b1x.s3.amazonaws.com/X-Amz-Security-Token=zz",
+    )
+    .unwrap();
+    let url = s.presign(&decoy, t(), hour()).unwrap();
+    let shown = format!("{url} {url:?}");
+    assert!(!shown.contains("secret-tok"), "{shown}");
+    assert!(shown.contains("/X-Amz-Security-Token=zz?"), "{shown}");
+    // A token with whitespace runs is folded in the canonical header value.
+    let s = signer("s3", Some("to  k   en"));
+    let (_, audit) = s.audit_sign(&Request::new("GET", &e), t()).unwrap();
+    assert!(audit
+        .canonical_request
+        .contains("x-amz-security-token:to k en\n"));
+    let shown = format!("{audit} {audit:?}");
+    assert!(
+        !shown.contains("to k en") && !shown.contains("to  k"),
+        "{shown}"
+    );
+}
+
+#[test]
 fn object_keys_and_encoded_paths_differ() {
     let e = Endpoint::aws_s3("us-east-1").unwrap();
     let s = signer("s3", None);

@@ -86,7 +86,7 @@ impl Fields {
 /// assert_eq!(signed.signature.len(), 64);
 /// # Ok::<(), awsig::Error>(())
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct SignedPolicy {
     /// The `policy` form field: the document in base64.
     pub policy_base64: String,
@@ -367,6 +367,20 @@ impl PostForm {
         out.push_str("  <input type=\"file\" name=\"file\">\n");
         out.push_str("  <input type=\"submit\" value=\"Upload\">\n</form>\n");
         out
+    }
+}
+
+/// Shows the signature and the policy's size, not the policy: it may carry
+/// a session token.
+impl fmt::Debug for SignedPolicy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SignedPolicy")
+            .field(
+                "policy_base64",
+                &format_args!("<{} bytes>", self.policy_base64.len()),
+            )
+            .field("signature", &self.signature)
+            .finish()
     }
 }
 

@@ -249,6 +249,19 @@ impl<'a> PostPolicy<'a> {
             .key
             .as_ref()
             .ok_or(Error::MissingPolicyElement("key"))?;
+        if matches!(key, Key::Exact(k) if k.is_empty()) {
+            return Err(Error::InvalidPostField {
+                name: "key".into(),
+                reason: "an object key cannot be empty",
+            });
+        }
+        if signer.service() != "s3" {
+            // S3 checks the credential scope of the policy: it must be s3.
+            return Err(Error::InvalidService(format!(
+                "{} (POST policies are signed for s3)",
+                signer.service()
+            )));
+        }
         let expiration = self.expiration_text(time)?;
         for c in &self.conditions {
             conditions::check_name(c.field())?;
