@@ -778,7 +778,7 @@ fn post_policy_keys_ranges_and_html() {
     assert_eq!(run.code, 0, "{run:?}");
     assert!(
         run.stdout
-            .starts_with(r#"<form action="https://bkt.s3.amazonaws.com/" method="post""#),
+            .contains(r#"<form action="https://bkt.s3.amazonaws.com/" method="post""#),
         "{}",
         run.stdout
     );
@@ -1086,31 +1086,400 @@ fn bad_input_is_one_line_on_stderr_and_exit_code_1() {
 }
 
 #[test]
-fn usage_errors_print_nothing_on_stdout() {
-    for args in [
-        &["presign"][..],
-        &["presign", "s3://bkt/k", "--bogus"],
-        &[
+fn usage_errors_are_one_line_too() {
+    let u = "https://bkt.s3.amazonaws.com/k";
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        // Values that start with '-' reach awsig's own checks.
+        (vec!["presign", "s3://bkt/k", "--expires", "-5"], "duration"),
+        (
+            vec!["post-policy", "s3://bkt/k", "--expires", "-1h"],
+            "duration",
+        ),
+        (
+            vec![
+                "post-policy",
+                "s3://bkt/k",
+                "--content-length-range",
+                "-1:5",
+            ],
+            "MIN:MAX",
+        ),
+        (vec!["presign", "s3://bkt/k", "--time", "-1"], "--time"),
+        (vec!["sign", u, "--time", "-20240101T000000Z"], "--time"),
+        // clap's own errors, in one line.
+        (
+            vec!["post-policy", "s3://bkt/k", "--format", "xml"],
+            "invalid value 'xml' for '--format <FORMAT>' [possible values: json, html]",
+        ),
+        (vec!["sign", u, "--format", "yaml"], "invalid value 'yaml'"),
+        (
+            vec!["presign", "s3://bkt/k", "--demo", "--profile", "x"],
+            "cannot be used with",
+        ),
+        (
+            vec!["sign", u, "--data", "x", "--unsigned-payload"],
+            "cannot be used with",
+        ),
+        (
+            vec!["presign"],
+            "required arguments were not provided: <s3://BUCKET/KEY | URL>",
+        ),
+        (
+            vec!["presign", "s3://bkt/k", "--bogus"],
+            "unexpected argument '--bogus'",
+        ),
+        (
+            vec!["presign", "s3://bkt/k", "--expires"],
+            "a value is required",
+        ),
+        (vec!["frobnicate"], "unrecognized subcommand 'frobnicate'"),
+        (vec![], "command"),
+        (vec!["explain"], "command"),
+    ];
+    for (args, expected) in cases {
+        let run = awsig(&args, &DOC_ENV);
+        let line = run.fails(1);
+        assert!(line.contains(expected), "{args:?}: {line}");
+        assert!(!line.contains("error: error"), "{line}");
+        assert!(!line.contains("tip:") && !line.contains("Usage:"), "{line}");
+    }
+    // Help and version still print normally.
+    for args in [&["--help"][..], &["presign", "--help"], &["help", "sign"]] {
+        let run = awsig(args, &[]);
+        assert_eq!((run.code, run.stderr.as_str()), (0, ""), "{run:?}");
+        assert!(run.stdout.contains("Usage: awsig"), "{run:?}");
+    }
+    let run = awsig(&["--version"], &[]);
+    assert_eq!(run.ok(), format!("awsig {}\n", env!("CARGO_PKG_VERSION")));
+}
+
+#[test]
+fn header_values_with_line_breaks_are_refused() {
+    let t = ["--time", "20240101T000000Z", "--demo"];
+    for header in [
+        "x-amz-meta-a: b\r\n c",
+        "x-amz-meta-a: b\n c",
+        "x-amz-meta-a: b\r\nx-amz-meta-b: c",
+        "x-amz-meta-a: b\r",
+        "x-amz-meta\n-a: b",
+    ] {
+        for command in [
+            &["sign", "https://bkt.s3.amazonaws.com/k", "--format", "curl"][..],
+            &["presign", "s3://bkt/k"],
+        ] {
+            let args = [command, &["-H", header], &t].concat();
+            let line = awsig(&args, &[]).fails(1).to_string();
+            assert!(
+                line.contains("--header") && line.contains("line break"),
+                "{line}"
+            );
+        }
+    }
+}
+
+#[test]
+fn curl_sends_a_length_and_no_form_content_type() {
+    let curl = |extra: &[&str]| -> Vec<String> {
+        let mut args = vec![
             "sign",
             "https://bkt.s3.amazonaws.com/k",
-            "--data",
-            "x",
-            "--unsigned-payload",
-        ],
-        &["sign", "https://bkt.s3.amazonaws.com/k", "--format", "yaml"],
-        &["presign", "s3://bkt/k", "--demo", "--profile", "x"],
-        &["frobnicate"],
-        &[],
+            "--format",
+            "curl",
+            "--time",
+            "20240101T000000Z",
+            "--demo",
+        ];
+        args.extend_from_slice(extra);
+        let run = awsig(&args, &[]);
+        assert_eq!(run.code, 0, "{run:?}");
+        shell_words(&run.stdout).unwrap_or_default()
+    };
+    let has = |words: &[String], flag: &str, value: &str| {
+        words.windows(2).any(|w| w[0] == flag && w[1] == value)
+    };
+    if curl(&[]).is_empty() {
+        return; // no POSIX shell
+    }
+    // PUT and POST without a body: an explicit empty body (Content-Length: 0),
+    // and curl's form content type removed.
+    for method in ["PUT", "POST"] {
+        let words = curl(&["-X", method]);
+        assert!(has(&words, "--data-binary", ""), "{words:?}");
+        assert!(has(&words, "-H", "Content-Type:"), "{words:?}");
+    }
+    for extra in [
+        &["-X", "POST", "--data", "x"][..],
+        &["-X", "PUT", "--data", ""],
     ] {
-        let run = awsig(args, &DOC_ENV);
-        assert_eq!(run.code, 1, "{args:?}: {run:?}");
-        assert_eq!(run.stdout, "", "{args:?}");
+        let words = curl(extra);
+        assert!(has(&words, "-H", "Content-Type:"), "{words:?}");
+    }
+    // The caller's content type is kept (it is signed) and not removed.
+    let words = curl(&[
+        "-X",
+        "PUT",
+        "--data",
+        "{}",
+        "-H",
+        "content-type: application/json",
+    ]);
+    assert!(
+        has(&words, "-H", "content-type: application/json"),
+        "{words:?}"
+    );
+    assert!(!words.iter().any(|w| w == "Content-Type:"), "{words:?}");
+    // No body at all: GET, DELETE, and an unsigned payload (the caller adds it).
+    for extra in [
+        &[][..],
+        &["-X", "DELETE"],
+        &["-X", "PUT", "--unsigned-payload"],
+    ] {
+        let words = curl(extra);
+        assert!(!words.iter().any(|w| w == "--data-binary"), "{words:?}");
+        assert!(!words.iter().any(|w| w == "Content-Type:"), "{words:?}");
+    }
+}
+
+/// Runs a `--format curl` command with the real curl against a local server
+/// and returns the request head it received (lowercase); `None` without curl
+/// or sh.
+fn curl_request_head(extra: &[&str]) -> Option<String> {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let version = Command::new("curl").arg("--version").output().ok()?;
+    if !version.status.success() {
+        return None;
+    }
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("http://{}/bkt/k", listener.local_addr().expect("addr"));
+    let mut args = vec![
+        "sign",
+        &url,
+        "--service",
+        "s3",
+        "--format",
+        "curl",
+        "--demo",
+    ];
+    args.extend_from_slice(extra);
+    let run = awsig(&args, &[]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let server = std::thread::spawn(move || {
+        let (stream, _) = listener.accept().expect("accept");
+        let mut reader = BufReader::new(stream);
+        let mut head = String::new();
+        while reader.read_line(&mut head).expect("read") > 2 {}
+        let head = head.to_ascii_lowercase();
+        let length = head
+            .lines()
+            .find_map(|l| l.strip_prefix("content-length:"))
+            .map_or(0, |n| n.trim().parse().expect("length"));
+        let mut body = vec![0; length];
+        reader.read_exact(&mut body).expect("body");
+        let reply = b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n";
+        reader.get_mut().write_all(reply).expect("reply");
+        head
+    });
+    let script = format!(
+        "{} --silent --show-error --max-time 10",
+        run.stdout.trim_end()
+    );
+    let out = Command::new("sh").arg("-c").arg(script).output().ok()?;
+    assert!(out.status.success(), "{out:?}");
+    Some(server.join().expect("server"))
+}
+
+#[test]
+fn curl_command_runs_with_a_length_and_without_a_form_content_type() {
+    let Some(head) = curl_request_head(&["-X", "PUT"]) else {
+        return;
+    };
+    assert!(head.starts_with("put /bkt/k "), "{head}");
+    assert!(head.contains("\r\ncontent-length: 0\r\n"), "{head}");
+    assert!(!head.contains("content-type"), "{head}");
+    let head = curl_request_head(&["-X", "POST", "--data", "a=b"]).expect("curl ran before");
+    assert!(head.starts_with("post /bkt/k "), "{head}");
+    assert!(head.contains("\r\ncontent-length: 3\r\n"), "{head}");
+    assert!(!head.contains("content-type"), "{head}");
+    let head = curl_request_head(&[
+        "-X",
+        "PUT",
+        "--data",
+        "<p>",
+        "-H",
+        "Content-Type: text/html",
+    ])
+    .expect("curl ran before");
+    assert!(head.contains("\r\ncontent-type: text/html\r\n"), "{head}");
+}
+
+#[test]
+fn urls_must_be_percent_encoded() {
+    let t = ["--time", "20240101T000000Z", "--demo"];
+    for bad in [
+        "https://bkt.s3.amazonaws.com/a b",
+        "https://bkt.s3.amazonaws.com/caf\u{e9}",
+        "https://bkt.s3.amazonaws.com/a\tb",
+        "https://bkt.s3.amazonaws.com/a\u{7f}",
+        "https://bkt.s3.amazonaws.com/\"q\"",
+        "https://bkt.s3.amazonaws.com/<b>",
+        "https://bkt.s3.amazonaws.com/a\\b",
+        "https://bkt.s3.amazonaws.com/a^b",
+        "https://bkt.s3.amazonaws.com/a`b",
+        "https://bkt.s3.amazonaws.com/{a}",
+        "https://bkt.s3.amazonaws.com/a|b",
+        "https://bkt.s3.amazonaws.com/k?x=a b",
+    ] {
+        for command in ["presign", "sign"] {
+            let args = [&[command, bad][..], &t].concat();
+            let line = awsig(&args, &[]).fails(1).to_string();
+            assert!(
+                line.contains("percent-encoded") && line.contains("s3://bucket/key"),
+                "{bad:?}: {line}"
+            );
+        }
+    }
+    // Encoded, they are fine (and so is a raw key in s3:// form).
+    for good in [
+        "https://bkt.s3.amazonaws.com/a%20b%7C%C3%A9",
+        "s3://bkt/a b|\u{e9}",
+    ] {
+        let run = awsig(&[&["presign", good][..], &t].concat(), &[]);
+        assert_eq!(run.code, 0, "{run:?}");
+        assert!(run.stdout.contains("/a%20b%7C%C3%A9?"), "{run:?}");
+    }
+}
+
+#[test]
+fn global_s3_hosts_mean_us_east_1() {
+    let home = fixture_home(); // its default profile says eu-west-1
+    let h = &home.0;
+    let env = [("AWS_REGION", "eu-central-1")];
+    for url in [
+        "https://bkt.s3.amazonaws.com/k",
+        "https://s3.amazonaws.com/bkt/k",
+        "https://s3-external-1.amazonaws.com/bkt/k",
+        "https://bkt.s3-external-1.amazonaws.com/k",
+    ] {
+        let args = ["presign", url, "--time", "20240101T000000Z"];
+        for env in [&env[..], &[]] {
+            assert_eq!(
+                who(awsig_in(h, &args, env).ok()),
+                t("AKIDDEFAULT", "us-east-1", false),
+                "{url}"
+            );
+        }
+        let args = ["sign", url, "--time", "20240101T000000Z"];
+        let out = awsig_in(h, &args, &env).ok().to_string();
+        assert!(out.contains("/20240101/us-east-1/s3/aws4_request"), "{out}");
+        // --region still wins.
+        let args = [
+            "presign",
+            url,
+            "--region",
+            "eu-west-3",
+            "--time",
+            "20240101T000000Z",
+        ];
+        assert_eq!(who(awsig_in(h, &args, &env).ok()).1, "eu-west-3");
+    }
+    // A regional host keeps its region; other endpoints have no global default.
+    let args = ["presign", "https://bkt.s3.ap-south-1.amazonaws.com/k"];
+    assert_eq!(who(awsig_in(h, &args, &env).ok()).1, "ap-south-1");
+    let args = ["presign", "https://bkt.s3-accelerate.amazonaws.com/k"];
+    assert_eq!(who(awsig_in(h, &args, &env).ok()).1, "eu-central-1");
+}
+
+#[test]
+fn post_policy_html_is_a_complete_page() {
+    let args = [
+        "post-policy",
+        "s3://bkt/k",
+        "--format",
+        "html",
+        "--time",
+        "20240101T000000Z",
+        "--demo",
+    ];
+    let run = awsig(&args, &[]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let page = run.stdout.as_str();
+    assert!(page.starts_with("<!DOCTYPE html>\n<html"), "{page}");
+    assert!(page.contains("<meta charset=\"utf-8\">"), "{page}");
+    assert!(page.contains("<title>"), "{page}");
+    assert!(
+        page.contains(r#"<form action="https://bkt.s3.amazonaws.com/" method="post""#),
+        "{page}"
+    );
+    let (form_at, body_end) = (page.find("<form").unwrap(), page.find("</body>").unwrap());
+    assert!(
+        page[..form_at].contains("<body>") && form_at < body_end,
+        "{page}"
+    );
+    assert!(page.ends_with("</html>\n"), "{page}");
+}
+
+#[test]
+fn errors_name_the_real_problem() {
+    for (args, expected) in [
+        (&["sign", "https://s3.amazonaws.com:99999/b"][..], "port"),
+        (&["presign", "https://s3.amazonaws.com:99999/b"], "port"),
+        (&["sign", "https://"], "host"),
+        (&["presign", "https://"], "host"),
+        (&["sign", "http://:80/k"], "host"),
+    ] {
+        let args = [args, &["--demo"]].concat();
+        let line = awsig(&args, &[]).fails(1).to_string();
+        assert!(line.contains(expected), "{args:?}: {line}");
+        assert!(!line.contains("cannot tell the service"), "{line}");
+    }
+    // Form fields the command line sets otherwise: said in its own terms.
+    for (args, expected) in [
+        (&["--field", "key=x"][..], "--key-starts-with"),
+        (&["--field", "Key=x"], "s3://"),
+        (&["--starts-with", "key=uploads/"], "--key-starts-with"),
+        (&["--field", "bucket=x"], "s3://"),
+        (
+            &["--starts-with", "content-length-range=1"],
+            "--content-length-range",
+        ),
+    ] {
+        let args = [&["post-policy", "s3://bkt", "--demo"][..], args].concat();
+        let line = awsig(&args, &[]).fails(1).to_string();
+        assert!(line.contains(expected), "{args:?}: {line}");
+        assert!(!line.contains("PostPolicy"), "{line}");
+    }
+}
+
+#[test]
+fn an_unreadable_config_file_is_not_a_credentials_failure_with_other_keys() {
+    let dir = TempDir::new(); // a directory: not readable as a file
+    let config = dir.0.to_str().expect("utf-8");
+    let env = [("AWS_CONFIG_FILE", config)];
+    let p = ["presign", "s3://bkt/k", "--time", "20240101T000000Z"];
+    // The region would come from the file: bad input, exit 1, naming the way out.
+    for extra in [&["--demo"][..], &[]] {
+        let with_keys = [env[0], DOC_ENV[0], DOC_ENV[1]];
+        let env: &[(&str, &str)] = if extra.is_empty() { &with_keys } else { &env };
+        let line = awsig(&[&p[..], extra].concat(), env).fails(1).to_string();
         assert!(
-            run.stderr.contains("error") || run.stderr.contains("Usage"),
-            "{run:?}"
+            line.contains("cannot read") && line.contains(config) && line.contains("--region"),
+            "{line}"
         );
     }
-    let run = awsig(&["--help"], &[]);
-    assert_eq!(run.code, 0);
-    assert!(run.stdout.contains("presign"), "{run:?}");
+    // Not needed for the region: not read at all.
+    let run = awsig(
+        &[&p[..], &["--demo", "--region", "eu-west-1"]].concat(),
+        &env,
+    );
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(who(&run.stdout).1, "eu-west-1");
+    let with_region = [env[0], ("AWS_REGION", "eu-west-2"), DOC_ENV[0], DOC_ENV[1]];
+    assert_eq!(who(awsig(&p, &with_region).ok()).1, "eu-west-2");
+    // Where the credentials would come from the files, it still is exit code 2.
+    let line = awsig(&p, &env).fails(2).to_string();
+    assert!(line.contains("cannot read"), "{line}");
+    let line = awsig(&[&p[..], &["--region", "eu-west-1"]].concat(), &env)
+        .fails(2)
+        .to_string();
+    assert!(line.contains("cannot read"), "{line}");
 }

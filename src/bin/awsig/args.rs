@@ -1,7 +1,9 @@
 //! The command line, as clap sees it. Values that need checking (methods,
 //! durations, headers, times) stay strings here and are checked in
 //! [`crate::inputs`] and [`crate::duration`], so every bad value gets the same
-//! one-line `awsig: error: ...` report.
+//! one-line `awsig: error: ...` report. Values that may plausibly start with
+//! `-` (durations, ranges, times) are taken as values, so that `--expires -5`
+//! is reported as a bad duration rather than an unknown option.
 
 use std::path::PathBuf;
 
@@ -41,7 +43,7 @@ pub struct Common {
     #[arg(long, value_name = "REGION")]
     pub region: Option<String>,
     /// Signing time, 2013-05-24T00:00:00Z or 20130524T000000Z [default: now]
-    #[arg(long, value_name = "TIME")]
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
     pub time: Option<String>,
     /// Profile of ~/.aws/credentials and ~/.aws/config [default: AWS_PROFILE, else default]
     #[arg(long, value_name = "NAME")]
@@ -61,7 +63,12 @@ pub struct PresignArgs {
     #[arg(long, short = 'X', default_value = "GET")]
     pub method: String,
     /// How long the URL stays valid: seconds, or a number with s, m, h or d (at most 7d)
-    #[arg(long, default_value = "3600", value_name = "DURATION")]
+    #[arg(
+        long,
+        default_value = "3600",
+        value_name = "DURATION",
+        allow_hyphen_values = true
+    )]
     pub expires: String,
     /// A header the request will carry, signed: 'Name: value' (repeatable)
     #[arg(long = "header", short = 'H', value_name = "'NAME: VALUE'")]
@@ -140,7 +147,7 @@ pub struct PostPolicyArgs {
     #[arg(long, value_name = "PREFIX")]
     pub key_starts_with: Option<String>,
     /// Allowed upload size in bytes, MIN:MAX
-    #[arg(long, value_name = "MIN:MAX")]
+    #[arg(long, value_name = "MIN:MAX", allow_hyphen_values = true)]
     pub content_length_range: Option<String>,
     /// A form field with a fixed value: name=value (repeatable)
     #[arg(long = "field", value_name = "NAME=VALUE")]
@@ -149,9 +156,14 @@ pub struct PostPolicyArgs {
     #[arg(long = "starts-with", value_name = "NAME=PREFIX")]
     pub starts_with: Vec<String>,
     /// How long the form stays valid: seconds, or a number with s, m, h or d
-    #[arg(long, default_value = "1h", value_name = "DURATION")]
+    #[arg(
+        long,
+        default_value = "1h",
+        value_name = "DURATION",
+        allow_hyphen_values = true
+    )]
     pub expires: String,
-    /// Output: a JSON object or an HTML page with the form
+    /// Output: a JSON object, or a complete HTML page with the form
     #[arg(long, value_enum, default_value_t = FormFormat::Json)]
     pub format: FormFormat,
     #[command(flatten)]

@@ -200,7 +200,8 @@ pub fn sign(a: &SignArgs, format: Format, show: Show, env: Env<'_>) -> Result<Ou
                 body: match (&a.data, &data_file) {
                     (Some(text), _) => Body::Text(text),
                     (_, Some(path)) => Body::File(path),
-                    _ => Body::None,
+                    _ if a.unsigned_payload => Body::Unsigned,
+                    _ => Body::Empty,
                 },
                 signature: signed.signature(),
             };
@@ -253,11 +254,11 @@ pub fn post_policy(a: &PostPolicyArgs, env: Env<'_>) -> Result<Output, Failure> 
         policy = policy.content_length_range(min, max);
     }
     for f in &a.fields {
-        let (name, value) = inputs::pair(f, "--field")?;
+        let (name, value) = inputs::form_field(f, "--field")?;
         policy = policy.field(name, value);
     }
     for f in &a.starts_with {
-        let (name, prefix) = inputs::pair(f, "--starts-with")?;
+        let (name, prefix) = inputs::form_field(f, "--starts-with")?;
         policy = policy.starts_with(name, prefix);
     }
     let mut sources = Sources::new(&a.common, env);
@@ -269,7 +270,7 @@ pub fn post_policy(a: &PostPolicyArgs, env: Env<'_>) -> Result<Output, Failure> 
     let form = policy.sign(&signer, &endpoint, time)?;
     let stdout = match a.format {
         FormFormat::Json => format!("{}\n", form.to_json()),
-        FormFormat::Html => form.to_html(),
+        FormFormat::Html => output::html_page(&form.to_html()),
     };
     Ok(Output {
         notices: found.notices,

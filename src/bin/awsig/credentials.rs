@@ -80,14 +80,14 @@ struct Files {
 }
 
 impl Files {
-    fn profile(&mut self) -> Result<&Profile, Failure> {
+    /// The profile; an error is a file that exists but cannot be read.
+    fn profile(&mut self) -> Result<&Profile, String> {
         if self.loaded.is_none() {
             let p = profile_files::load(
                 &self.name,
                 self.credentials_path.as_deref(),
                 self.config_path.as_deref(),
-            )
-            .map_err(Failure::credentials)?;
+            )?;
             self.loaded = Some(p);
         }
         Ok(self.loaded.get_or_insert_with(Profile::default))
@@ -109,7 +109,7 @@ impl Files {
     fn credentials(&mut self) -> Result<(Credentials, Secret), Failure> {
         let name = self.name.clone();
         let places = self.places();
-        let profile = self.profile()?;
+        let profile = self.profile().map_err(Failure::credentials)?;
         if !profile.exists() {
             let env_part = if self.from_flag {
                 ""
@@ -222,7 +222,17 @@ impl<'a> Sources<'a> {
         Sources { common, env, files }
     }
 
+    /// Whether the credentials come from the profile files (not `--demo`,
+    /// not the environment).
+    fn credentials_from_files(&self) -> bool {
+        !self.common.demo
+            && (self.common.profile.is_some() || var(self.env, "AWS_ACCESS_KEY_ID").is_none())
+    }
+
     /// The region; `host_region` is a region read from an AWS host name.
+    ///
+    /// A profile file that cannot be read is a credentials failure where the
+    /// credentials come from it, else bad input (its region is unknown).
     pub fn region(&mut self, host_region: Option<&str>) -> Result<String, Failure> {
         let env = self.env;
         let named = self
@@ -232,15 +242,20 @@ impl<'a> Sources<'a> {
             .or_else(|| host_region.map(str::to_string))
             .or_else(|| var(env, "AWS_REGION"))
             .or_else(|| var(env, "AWS_DEFAULT_REGION"));
-        Ok(match named {
-            Some(r) => r,
-            None => self
-                .files
-                .profile()?
-                .get("region")
-                .unwrap_or("us-east-1")
-                .to_string(),
-        })
+        if let Some(r) = named {
+            return Ok(r);
+        }
+        let from_files = self.credentials_from_files();
+        let profile = self.files.profile().map_err(|e| {
+            if from_files {
+                Failure::credentials(e)
+            } else {
+                Failure::input(format!(
+                    "{e} (the region would come from the profile; pass --region or set AWS_REGION)"
+                ))
+            }
+        })?;
+        Ok(profile.get("region").unwrap_or("us-east-1").to_string())
     }
 
     /// The credentials.

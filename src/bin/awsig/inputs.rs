@@ -41,11 +41,31 @@ impl Target {
         if strip_prefix_ci(text, "https://").is_some() || strip_prefix_ci(text, "http://").is_some()
         {
             let url = text.split_once('#').map_or(text, |(u, _)| u);
+            check_url(url)?;
             return Ok(Target::Url(url.into()));
         }
         Err(format!(
             "{text:?} is neither s3://bucket/key nor an http:// or https:// URL"
         ))
+    }
+}
+
+/// A URL as on the wire: only characters allowed raw in a URL, and a host
+/// (and port) that parse. The library signs what it is given (AWS's vectors
+/// need raw spaces), but awsig prints only URLs and commands ready to use.
+fn check_url(url: &str) -> Result<(), String> {
+    let raw = |c: char| c.is_ascii_graphic() && !"\"<>\\^`{|}".contains(c);
+    if let Some(c) = url.chars().find(|&c| !raw(c)) {
+        return Err(format!(
+            "{url:?} contains {c:?}, which is not allowed raw in a URL: give the URL \
+             percent-encoded as on the wire (e.g. %20 for a space), or the object as \
+             s3://bucket/key with the key as plain text"
+        ));
+    }
+    match url::Url::parse(url) {
+        Ok(u) if u.host_str().is_some_and(|h| !h.is_empty()) => Ok(()),
+        Ok(_) => Err(format!("{url:?} is not a valid URL: it has no host")),
+        Err(e) => Err(format!("{url:?} is not a valid URL: {e}")),
     }
 }
 
@@ -71,6 +91,11 @@ pub fn method(text: &str, allowed: &[&str]) -> Result<String, String> {
 /// `Name: value` → `(name, value)`, both trimmed. The value is never echoed
 /// in an error (it may be a token).
 pub fn header(text: &str) -> Result<(String, String), String> {
+    // The library accepts folded values (an AWS vector has one); a header
+    // printed for curl or a client must stay on one line.
+    if text.contains(['\r', '\n']) {
+        return Err("--header must be one line (this one has a line break, CR or LF)".into());
+    }
     let Some((name, value)) = text.split_once(':') else {
         return Err("--header needs 'Name: value' (this one has no ':')".into());
     };
@@ -88,6 +113,19 @@ pub fn pair(text: &str, flag: &str) -> Result<(String, String), String> {
         return Err(format!("{flag} needs name=value (this one has no name)"));
     }
     Ok((name.into(), value.into()))
+}
+
+/// `name=value` for `--field` / `--starts-with` of a POST form; the fields
+/// the command line sets otherwise are refused in its own terms.
+pub fn form_field(text: &str, flag: &str) -> Result<(String, String), String> {
+    let (name, value) = pair(text, flag)?;
+    let instead = match name.to_ascii_lowercase().as_str() {
+        "key" => "the key comes from the s3://bucket/key target, or --key-starts-with PREFIX",
+        "bucket" => "the bucket comes from the s3://bucket/... target",
+        "content-length-range" => "use --content-length-range MIN:MAX",
+        _ => return Ok((name, value)),
+    };
+    Err(format!("{flag} {name}=...: {instead}"))
 }
 
 /// `--time`, else now.
@@ -121,14 +159,17 @@ fn is_region(label: &str) -> bool {
 /// The service signing name and region an AWS host name implies:
 /// - S3: `s3.amazonaws.com`, `s3.REGION.amazonaws.com`, `s3-REGION.amazonaws.com`,
 ///   `s3.dualstack.REGION...`, each with an optional `bucket.` in front → `s3`;
+///   the global hosts `s3.amazonaws.com` and `s3-external-1.amazonaws.com`
+///   are us-east-1;
 /// - others: `SERVICE.REGION.amazonaws.com` or `SERVICE.amazonaws.com`
 ///   (with anything in front, e.g. an API id).
 ///
 /// `None` for hosts outside `amazonaws.com`.
 pub fn service_from_host(host: &str) -> Option<(String, Option<String>)> {
-    let rest = host
-        .strip_suffix(".amazonaws.com")
-        .or_else(|| host.strip_suffix(".amazonaws.com.cn"))?;
+    let (rest, china) = match host.strip_suffix(".amazonaws.com") {
+        Some(rest) => (rest, false),
+        None => (host.strip_suffix(".amazonaws.com.cn")?, true),
+    };
     let labels: Vec<&str> = rest.split('.').collect();
     let region_in = |candidates: &[&str]| {
         candidates
@@ -141,9 +182,12 @@ pub fn service_from_host(host: &str) -> Option<(String, Option<String>)> {
         .rposition(|l| *l == "s3" || l.starts_with("s3-"))
     {
         let own = labels[i].strip_prefix("s3-").filter(|r| is_region(r));
+        let global =
+            !china && i + 1 == labels.len() && ["s3", "s3-external-1"].contains(&labels[i]);
         let region = own
             .map(str::to_string)
-            .or_else(|| region_in(&labels[i + 1..]));
+            .or_else(|| region_in(&labels[i + 1..]))
+            .or_else(|| global.then(|| "us-east-1".into()));
         return Some(("s3".into(), region));
     }
     match labels.as_slice() {
@@ -169,8 +213,9 @@ mod tests {
 
     #[test]
     fn hosts() {
-        assert_eq!(svc("examplebucket.s3.amazonaws.com"), some("s3", None));
-        assert_eq!(svc("s3.amazonaws.com"), some("s3", None));
+        let global = some("s3", Some("us-east-1"));
+        assert_eq!(svc("examplebucket.s3.amazonaws.com"), global);
+        assert_eq!(svc("s3.amazonaws.com"), global);
         assert_eq!(
             svc("b.s3.eu-west-1.amazonaws.com"),
             some("s3", Some("eu-west-1"))
@@ -179,12 +224,15 @@ mod tests {
             svc("s3-us-west-2.amazonaws.com"),
             some("s3", Some("us-west-2"))
         );
-        assert_eq!(svc("s3-external-1.amazonaws.com"), some("s3", None));
+        assert_eq!(svc("s3-external-1.amazonaws.com"), global);
+        assert_eq!(svc("b.s3-external-1.amazonaws.com"), global);
+        assert_eq!(svc("b.s3-accelerate.amazonaws.com"), some("s3", None));
+        assert_eq!(svc("b.s3.amazonaws.com.cn"), some("s3", None));
         assert_eq!(
             svc("b.s3.dualstack.ap-south-1.amazonaws.com"),
             some("s3", Some("ap-south-1"))
         );
-        assert_eq!(svc("s3-logs.s3.amazonaws.com"), some("s3", None));
+        assert_eq!(svc("s3-logs.s3.amazonaws.com"), global);
         assert_eq!(
             svc("my.dotted.bucket.s3.us-gov-west-1.amazonaws.com"),
             some("s3", Some("us-gov-west-1"))
@@ -225,6 +273,16 @@ mod tests {
         );
         assert!(Target::parse("s3:///k").is_err());
         assert!(Target::parse("ftp://x/y").is_err());
+        for bad in [
+            "https://h/a b",
+            "https://h/\u{e9}",
+            "https://h/{x}",
+            "https://",
+            "http://h:99999/",
+        ] {
+            assert!(Target::parse(bad).is_err(), "{bad}");
+        }
+        assert!(Target::parse("https://h/a%20b?x=%7B~%7D").is_ok());
         assert_eq!(
             Target::parse("HTTPS://h/p#frag").unwrap(),
             Target::Url("HTTPS://h/p".into())
@@ -240,6 +298,8 @@ mod tests {
         assert_eq!(header("x-a:").unwrap(), ("x-a".into(), String::new()));
         assert!(header("no colon").is_err());
         assert!(header(": v").is_err());
+        assert!(header("a: b\r\n c").is_err());
+        assert!(header("a\n: b").is_err());
         assert!(!header("secret-token-value")
             .unwrap_err()
             .contains("secret-token-value"));

@@ -8,7 +8,7 @@
 //!
 //! Exit codes: 0 success, 1 bad input (usage errors included), 2 no usable
 //! credentials. On failure stdout stays empty and stderr has one line
-//! `awsig: error: ...` (clap's usage errors keep clap's own format).
+//! `awsig: error: ...`, clap's usage errors included ([`usage_error`]).
 #![forbid(unsafe_code)]
 
 mod args;
@@ -76,17 +76,49 @@ fn run(cli: &Cli, env: credentials::Env<'_>) -> Result<Output, Failure> {
     }
 }
 
+/// A clap error in one line: the message without clap's `error: ` and
+/// without the usage and tips that follow it; the `Usage: awsig presign ...`
+/// line, when there is one, names the command for the `--help` hint.
+fn usage_error(e: &clap::Error) -> String {
+    let text = e.render().to_string();
+    let command = text
+        .lines()
+        .find_map(|l| l.strip_prefix("Usage: "))
+        .map(|usage| {
+            let words = usage
+                .split(' ')
+                .take_while(|w| !w.starts_with(['[', '<', '-']));
+            words.collect::<Vec<_>>().join(" ")
+        });
+    let help = match &command {
+        Some(c) => format!("see '{c} --help'"),
+        None => "see --help".into(),
+    };
+    if e.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+        let command = command.as_deref().unwrap_or("awsig");
+        return format!("{command} needs a command ({help})");
+    }
+    let message: Vec<&str> = text
+        .lines()
+        .take_while(|l| !l.trim().is_empty())
+        .map(str::trim)
+        .collect();
+    let message = message.join(" ");
+    let message = message.strip_prefix("error: ").unwrap_or(&message);
+    format!("{message} ({help})")
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
-        Err(e) => {
-            // Help and version go to stdout with exit 0; errors to stderr.
+        // Help and version go to stdout with exit 0.
+        Err(e) if !e.use_stderr() => {
             let _ = e.print();
-            return if e.use_stderr() {
-                ExitCode::from(1)
-            } else {
-                ExitCode::SUCCESS
-            };
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            eprintln!("awsig: error: {}", usage_error(&e));
+            return ExitCode::from(1);
         }
     };
     let env = |name: &str| std::env::var(name).ok();

@@ -22,8 +22,10 @@ pub struct Signed<'a> {
 
 /// Where curl gets the body from.
 pub enum Body<'a> {
-    /// No body (or an unsigned one the caller adds).
-    None,
+    /// An empty body.
+    Empty,
+    /// An unsigned body, which the caller adds to the command.
+    Unsigned,
     /// `--data STRING`.
     Text(&'a str),
     /// `--data-file PATH`.
@@ -40,12 +42,24 @@ pub fn headers(s: &Signed<'_>) -> String {
 }
 
 /// A one-line curl command that sends the signed request.
+///
+/// The body goes in `--data-binary`, an empty one too for PUT, POST and
+/// PATCH (else curl sends no `Content-Length` and S3 answers 411). With a
+/// body curl adds `Content-Type: application/x-www-form-urlencoded` (see
+/// `--data-binary` in `man curl`); `-H 'Content-Type:'` removes it unless
+/// the request has a content type of its own.
 pub fn curl(s: &Signed<'_>) -> String {
+    let data = match s.body {
+        Body::Text(t) => Some(shell_quote(t)),
+        Body::File(p) => Some(shell_quote(&format!("@{p}"))),
+        Body::Empty if matches!(s.method, "PUT" | "POST" | "PATCH") => Some(shell_quote("")),
+        Body::Empty | Body::Unsigned => None,
+    };
     let mut out = String::from("curl");
-    match (s.method, &s.body) {
-        ("GET", Body::None) => {}
-        ("HEAD", _) => out.push_str(" --head"),
-        (m, _) => {
+    match s.method {
+        "GET" if data.is_none() => {}
+        "HEAD" => out.push_str(" --head"),
+        m => {
             let _ = write!(out, " -X {m}");
         }
     }
@@ -64,17 +78,26 @@ pub fn curl(s: &Signed<'_>) -> String {
     for (name, value) in all {
         let _ = write!(out, " -H {}", shell_quote(&format!("{name}: {value}")));
     }
-    match s.body {
-        Body::None => {}
-        Body::Text(t) => {
-            let _ = write!(out, " --data-binary {}", shell_quote(t));
+    if let Some(data) = data {
+        let typed = s
+            .request_headers
+            .iter()
+            .any(|(n, _)| n.eq_ignore_ascii_case("content-type"));
+        if !typed {
+            let _ = write!(out, " -H {}", shell_quote("Content-Type:"));
         }
-        Body::File(p) => {
-            let _ = write!(out, " --data-binary {}", shell_quote(&format!("@{p}")));
-        }
+        let _ = write!(out, " --data-binary {data}");
     }
     let _ = writeln!(out, " {}", shell_quote(s.url));
     out
+}
+
+/// A minimal HTML page around `form` (a `<form>` element).
+pub fn html_page(form: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n<title>Upload to S3</title>\n\
+         </head>\n<body>\n{form}</body>\n</html>\n"
+    )
 }
 
 /// A JSON object: method, url, every header the request carries (repeated
