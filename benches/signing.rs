@@ -139,12 +139,12 @@ fn aws_settings() -> AwsSettings {
     settings
 }
 
-/// aws-sigv4 with S3 settings, through to a URL string.
-fn aws_presign(identity: &Identity) -> String {
-    let mut settings = aws_settings();
-    settings.signature_location = SignatureLocation::QueryParams;
-    settings.expires_in = Some(EXPIRES);
-    let params = v4::SigningParams::builder()
+/// The signing parameters: S3, us-east-1, the fixed time.
+fn aws_params(
+    identity: &Identity,
+    settings: AwsSettings,
+) -> aws_sigv4::http_request::SigningParams<'_> {
+    v4::SigningParams::builder()
         .identity(identity)
         .region(REGION)
         .name("s3")
@@ -152,7 +152,15 @@ fn aws_presign(identity: &Identity) -> String {
         .settings(settings)
         .build()
         .unwrap()
-        .into();
+        .into()
+}
+
+/// aws-sigv4 with S3 settings, through to a URL string.
+fn aws_presign(identity: &Identity) -> String {
+    let mut settings = aws_settings();
+    settings.signature_location = SignatureLocation::QueryParams;
+    settings.expires_in = Some(EXPIRES);
+    let params = aws_params(identity, settings);
     let url = "https://examplebucket.s3.amazonaws.com/photos/2024/cat%20picture.jpg";
     let request = SignableRequest::new(
         "GET",
@@ -182,15 +190,7 @@ const AWS_QUERY: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMER
 fn aws_put(identity: &Identity) -> Vec<(String, String)> {
     let mut settings = aws_settings();
     settings.payload_checksum_kind = PayloadChecksumKind::XAmzSha256;
-    let params = v4::SigningParams::builder()
-        .identity(identity)
-        .region(REGION)
-        .name("s3")
-        .time(UNIX_EPOCH + Duration::from_secs(UNIX))
-        .settings(settings)
-        .build()
-        .unwrap()
-        .into();
+    let params = aws_params(identity, settings);
     let headers = std::iter::once(("host", "examplebucket.s3.amazonaws.com")).chain(PUT_HEADERS);
     let request = SignableRequest::new(
         "PUT",

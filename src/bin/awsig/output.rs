@@ -20,6 +20,16 @@ pub struct Signed<'a> {
     pub signature: &'a str,
 }
 
+impl Signed<'_> {
+    /// Every header the request carries: the caller's, then the added ones.
+    fn all_headers(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.request_headers
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .chain(self.added_headers.iter().copied())
+    }
+}
+
 /// Where curl gets the body from.
 pub enum Body<'a> {
     /// An empty body.
@@ -70,11 +80,7 @@ pub fn curl(s: &Signed<'_>) -> String {
     if s.url.contains(['[', ']', '{', '}']) {
         out.push_str(" --globoff"); // curl would expand them as patterns
     }
-    let all = s
-        .request_headers
-        .iter()
-        .map(|(n, v)| (n.as_str(), v.as_str()))
-        .chain(s.added_headers.iter().copied());
+    let all = s.all_headers();
     for (name, value) in all {
         let _ = write!(out, " -H {}", shell_quote(&format!("{name}: {value}")));
     }
@@ -104,11 +110,7 @@ pub fn html_page(form: &str) -> String {
 /// names joined with `,`), signature.
 pub fn json(s: &Signed<'_>) -> String {
     let mut merged: Vec<(&str, String)> = Vec::new();
-    let all = s
-        .request_headers
-        .iter()
-        .map(|(n, v)| (n.as_str(), v.as_str()))
-        .chain(s.added_headers.iter().copied());
+    let all = s.all_headers();
     for (name, value) in all {
         match merged
             .iter_mut()
