@@ -56,6 +56,46 @@ pub struct Signer {
     service: String,
     settings: SigningSettings,
     cache: Arc<SigningKeyCache>,
+    credential_parts: CredentialParts,
+}
+
+/// The fixed parts of the `X-Amz-Credential` value, encoded once by the
+/// same [`encode`] as everything else: `{access key id}%2F` and
+/// `%2F{region}%2F{service}%2Faws4_request`. A presign only adds the date.
+#[derive(Clone)]
+struct CredentialParts {
+    prefix: Box<[u8]>,
+    suffix: Box<[u8]>,
+}
+
+impl CredentialParts {
+    fn new(access_key_id: &str, region: &str, service: &str) -> Self {
+        let mut prefix = Vec::new();
+        encode(&mut prefix, access_key_id.as_bytes(), false);
+        encode(&mut prefix, b"/", false);
+        let mut suffix = Vec::new();
+        for part in ["/", region, "/", service, "/aws4_request"] {
+            encode(&mut suffix, part.as_bytes(), false);
+        }
+        CredentialParts {
+            prefix: prefix.into_boxed_slice(),
+            suffix: suffix.into_boxed_slice(),
+        }
+    }
+
+    /// Writes the encoded `{access key id}/{date}/{region}/{service}/aws4_request`.
+    #[inline]
+    fn write<S: Sink + ?Sized>(&self, sink: &mut S, date: &[u8]) {
+        sink.put(&self.prefix);
+        sink.put(date);
+        sink.put(&self.suffix);
+    }
+}
+
+impl std::fmt::Debug for CredentialParts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CredentialParts")
+    }
 }
 
 /// The payload hash as written into the canonical request.
@@ -124,6 +164,7 @@ impl Signer {
             return Err(Error::InvalidService(service.escape_debug().to_string()));
         }
         Ok(Signer {
+            credential_parts: CredentialParts::new(credentials.access_key_id(), region, service),
             credentials,
             region: region.to_string(),
             service: service.to_string(),
@@ -343,7 +384,7 @@ impl Signer {
         let token = self.credentials.session_token();
         let sign_token = token.filter(|_| settings.session_token == SessionTokenMode::Signed);
 
-        let mut hdrs = SmallVec::<Header<'_>, 16>::new();
+        let mut hdrs = SmallVec::<Header<'_>, 8>::new();
         collect_headers(&mut hdrs, req, settings, Mode::Header, host.as_str())?;
         hdrs.push(Header {
             name: "x-amz-date",
@@ -364,7 +405,7 @@ impl Signer {
         headers::sort(hdrs.as_mut_slice());
         let hdrs = hdrs.as_slice();
 
-        let mut params = SmallVec::<Param<'_>, 16>::new();
+        let mut params = SmallVec::<Param<'_>, 8>::new();
         collect_params(&mut params, req)?;
         query::sort(params.as_mut_slice());
 
@@ -432,7 +473,7 @@ impl Signer {
         let token = self.credentials.session_token();
         let after_signing = settings.session_token == SessionTokenMode::AfterSigning;
 
-        let mut hdrs = SmallVec::<Header<'_>, 16>::new();
+        let mut hdrs = SmallVec::<Header<'_>, 8>::new();
         collect_headers(&mut hdrs, req, settings, Mode::Query, host.as_str())?;
         headers::sort(hdrs.as_mut_slice());
         let hdrs = hdrs.as_slice();
@@ -441,38 +482,56 @@ impl Signer {
         headers::write_signed(&mut Encoding(&mut signed_headers), hdrs);
 
         let scope = self.credential_scope(&time);
-        let mut credential = SmallBuf::<128>::new();
-        {
-            let mut enc = Encoding(&mut credential);
-            enc.put_str(self.credentials.access_key_id());
-            enc.put(b"/");
-            scope.write(&mut enc);
-        }
+        let mut credential = SmallBuf::<96>::new();
+        self.credential_parts
+            .write(&mut credential, &time.amz_date_bytes()[..8]);
         let mut expires_text = SmallBuf::<20>::new();
         expires_text.put_decimal(secs);
 
-        let mut params = SmallVec::<Param<'_>, 16>::new();
-        collect_params(&mut params, req)?;
-        // Names and the algorithm and date are unreserved text already.
-        for (name, value) in [
-            ("X-Amz-Algorithm", ALGORITHM.as_bytes()),
-            ("X-Amz-Credential", credential.as_bytes()),
-            ("X-Amz-Date", time.amz_date().as_bytes()),
-            ("X-Amz-Expires", expires_text.as_bytes()),
-            ("X-Amz-SignedHeaders", signed_headers.as_bytes()),
-        ] {
-            params.push(Param {
-                name: Component::Canonical(name.as_bytes()),
-                value: Component::Canonical(value),
-            });
-        }
+        // The signer's own parameters, in canonical order (names are
+        // unreserved text; so are the algorithm and the date).
+        let own_param = |name: &'static str, value| Param {
+            name: Component::Canonical(name.as_bytes()),
+            value,
+        };
+        let mut own = [Param::default(); 6];
+        own[0] = own_param(
+            "X-Amz-Algorithm",
+            Component::Canonical(ALGORITHM.as_bytes()),
+        );
+        own[1] = own_param(
+            "X-Amz-Credential",
+            Component::Canonical(credential.as_bytes()),
+        );
+        own[2] = own_param("X-Amz-Date", Component::Canonical(time.amz_date_bytes()));
+        own[3] = own_param(
+            "X-Amz-Expires",
+            Component::Canonical(expires_text.as_bytes()),
+        );
+        let mut n_own = 4;
         if let Some(t) = token.filter(|_| !after_signing) {
-            params.push(Param {
-                name: Component::Canonical(b"X-Amz-Security-Token"),
-                value: Component::Raw(t.as_bytes()),
-            });
+            own[n_own] = own_param("X-Amz-Security-Token", Component::Raw(t.as_bytes()));
+            n_own += 1;
         }
-        query::sort(params.as_mut_slice());
+        own[n_own] = own_param(
+            "X-Amz-SignedHeaders",
+            Component::Canonical(signed_headers.as_bytes()),
+        );
+        n_own += 1;
+        let own = &own[..n_own];
+
+        // With no parameters from the caller, the signer's own are the whole
+        // (already sorted) list.
+        let mut all = SmallVec::<Param<'_>, 8>::new();
+        let params = if req.query.is_empty() && req.params.is_empty() {
+            debug_assert!(own.is_sorted_by(|a, b| query::in_order(a, b)));
+            own
+        } else {
+            collect_params(&mut all, req)?;
+            all.extend(own.iter().copied());
+            query::sort(all.as_mut_slice());
+            all.as_slice()
+        };
 
         // One allocation: the URL. Worst case every input byte is %-encoded.
         let inputs = host.as_bytes().len()
@@ -497,7 +556,7 @@ impl Signer {
         let path_end = url.len();
         url.put(b"?");
         let query_start = url.len();
-        query::write(&mut url, params.as_slice());
+        query::write(&mut url, params);
         let creq = CanonicalRequest {
             method: req.method,
             path: if path::wire_is_canonical(&spec, settings) {

@@ -109,7 +109,7 @@ impl OutBuf {
 }
 
 impl Sink for OutBuf {
-    #[inline]
+    #[inline(always)]
     fn put(&mut self, bytes: &[u8]) {
         let end = self.len + bytes.len();
         if end > self.bytes.len() {
@@ -152,7 +152,7 @@ impl<const N: usize> SmallBuf<N> {
 }
 
 impl<const N: usize> Sink for SmallBuf<N> {
-    #[inline]
+    #[inline(always)]
     fn put(&mut self, bytes: &[u8]) {
         if self.heap.is_empty() && self.len + bytes.len() <= N {
             copy_into(&mut self.inline[self.len..self.len + bytes.len()], bytes);

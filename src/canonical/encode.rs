@@ -70,7 +70,7 @@ impl HashSink {
 }
 
 impl Sink for HashSink {
-    #[inline]
+    #[inline(always)]
     fn put(&mut self, bytes: &[u8]) {
         if self.len + bytes.len() <= self.buf.len() {
             crate::small::copy_into(&mut self.buf[self.len..self.len + bytes.len()], bytes);

@@ -133,6 +133,11 @@ pub(crate) fn sort(params: &mut [Param<'_>]) {
     params.sort_unstable_by(Param::cmp_canonical);
 }
 
+/// Whether `a` may precede `b` in a sorted list.
+pub(crate) fn in_order(a: &Param<'_>, b: &Param<'_>) -> bool {
+    a.cmp_canonical(b) != Ordering::Greater
+}
+
 /// Writes `name=value&...` for params that are already sorted.
 pub(crate) fn write<S: Sink + ?Sized>(sink: &mut S, params: &[Param<'_>]) {
     for (i, p) in params.iter().enumerate() {
