@@ -110,9 +110,7 @@ impl PayloadHash {
         Ok(match payload {
             Payload::Bytes(b"") => PayloadHash::Literal(EMPTY_SHA256),
             Payload::Bytes(body) => {
-                let mut hex = [0u8; 64];
-                let _ = hex::encode_to_slice(Sha256::digest(body), &mut hex);
-                PayloadHash::Hex(hex)
+                PayloadHash::Hex(crate::small::hex32(&Sha256::digest(body).into()))
             }
             Payload::Precomputed(h) => {
                 if h.len() != 64 || !h.bytes().all(|b| b.is_ascii_hexdigit()) {
@@ -550,7 +548,7 @@ impl Signer {
             + token.map_or(0, str::len);
         let mut url = OutBuf::with_capacity(200 + 3 * inputs);
         let spec = req.path_spec();
-        req.write_origin(&mut url);
+        req.write_origin_with_host(&mut url, host.as_bytes());
         let path_start = url.len();
         path::write_wire(&mut url, &spec);
         let path_end = url.len();
@@ -599,10 +597,7 @@ impl Signer {
         let hash = creq.hash(text.as_mut());
         let mut sts = SmallBuf::<256>::new();
         string_to_sign::write(&mut sts, time.amz_date(), scope, &hash);
-        let mut mac = self.cache.get(&self.credentials, scope).into_mac();
-        mac.put(sts.as_bytes());
-        let mut sig = [0u8; 64];
-        let _ = hex::encode_to_slice(hmac::Mac::finalize(mac).into_bytes(), &mut sig);
+        let sig = crate::small::hex32(&self.cache.sign(&self.credentials, scope, sts.as_bytes()));
         if let (Some(a), Some(text)) = (audit, text) {
             a.canonical_request = into_string(text);
             a.string_to_sign = sts.as_str().to_string();

@@ -192,14 +192,15 @@ impl SigningKey {
     /// # Ok::<(), awsig::Error>(())
     /// ```
     pub fn sign(&self, data: &[u8]) -> String {
-        let mut mac = self.mac.clone();
-        mac.update(data);
-        hex::encode(mac.finalize().into_bytes())
+        hex::encode(self.mac(data))
     }
 
-    /// The HMAC state keyed with kSigning, to stream data into.
-    pub(crate) fn into_mac(self) -> HmacSha256 {
-        self.mac
+    /// `HMAC-SHA256(kSigning, data)`.
+    #[inline]
+    pub(crate) fn mac(&self, data: &[u8]) -> [u8; 32] {
+        let mut mac = self.mac.clone();
+        mac.update(data);
+        mac.finalize().into_bytes().into()
     }
 }
 
@@ -414,6 +415,28 @@ impl SigningKeyCache {
     /// # Ok::<(), awsig::Error>(())
     /// ```
     pub fn get(&self, credentials: &Credentials, scope: &CredentialScope<'_>) -> SigningKey {
+        self.with_key(credentials, scope, SigningKey::clone)
+    }
+
+    /// `HMAC-SHA256(kSigning, data)` with the cached key: the signing hot
+    /// path. The keyed state is copied once, straight from the cache entry.
+    pub(crate) fn sign(
+        &self,
+        credentials: &Credentials,
+        scope: &CredentialScope<'_>,
+        data: &[u8],
+    ) -> [u8; 32] {
+        self.with_key(credentials, scope, |key| key.mac(data))
+    }
+
+    /// Runs `f` on the key for these credentials and scope, deriving it on
+    /// first use.
+    fn with_key<R>(
+        &self,
+        credentials: &Credentials,
+        scope: &CredentialScope<'_>,
+        f: impl Fn(&SigningKey) -> R,
+    ) -> R {
         let id = credentials.secret_id();
         let tag = tag(id, scope);
         // The per-thread front is per cache: its tags carry the cache id.
@@ -422,15 +445,15 @@ impl SigningKeyCache {
             let hot = hot.borrow();
             find(&hot.slots, hot_tag, id, scope)
                 .filter(|e| e.cache == self.id)
-                .map(|e| e.key.clone())
+                .map(|e| f(&e.key))
         });
-        if let Ok(Some(key)) = hot {
-            return key;
+        if let Ok(Some(out)) = hot {
+            return out;
         }
         let entry = self.get_shared(credentials, scope, tag);
-        let key = entry.key.clone();
+        let out = f(&entry.key);
         let _ = HOT.try_with(|hot| hot.borrow_mut().push((hot_tag, entry), HOT_ENTRIES));
-        key
+        out
     }
 
     fn get_shared(

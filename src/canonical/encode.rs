@@ -9,6 +9,7 @@ use sha2::{Digest, Sha256};
 /// Where canonical bytes go: a hasher, a buffer, or both.
 pub(crate) trait Sink {
     fn put(&mut self, bytes: &[u8]);
+    #[inline(always)]
     fn put_str(&mut self, s: &str) {
         self.put(s.as_bytes());
     }

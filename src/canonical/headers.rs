@@ -53,6 +53,11 @@ fn is_ws(b: u8) -> bool {
 /// Writes `value` trimmed, each run of whitespace (obs-fold included) as one space.
 pub(crate) fn write_value<S: Sink + ?Sized>(sink: &mut S, value: &str) {
     let v = value.as_bytes();
+    // Most values (hosts, dates, hashes) have no whitespace at all.
+    if !v.iter().any(|&b| is_ws(b)) {
+        sink.put(v);
+        return;
+    }
     let mut words = v.split(|&b| is_ws(b)).filter(|w| !w.is_empty());
     if let Some(first) = words.next() {
         sink.put(first);
@@ -64,6 +69,7 @@ pub(crate) fn write_value<S: Sink + ?Sized>(sink: &mut S, value: &str) {
 }
 
 /// Writes `name` in lowercase.
+#[inline]
 pub(crate) fn write_name<S: Sink + ?Sized>(sink: &mut S, name: &str) {
     let b = name.as_bytes();
     if !b.iter().any(u8::is_ascii_uppercase) {

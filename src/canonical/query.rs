@@ -75,6 +75,7 @@ impl<'a> Component<'a> {
         }
     }
 
+    #[inline]
     pub(crate) fn write<S: Sink + ?Sized>(&self, sink: &mut S) {
         match *self {
             Component::Raw(s) => encode(sink, s, false),
