@@ -10,7 +10,7 @@ use crate::small::{OutBuf, SmallBuf, SmallVec};
 
 use crate::audit::Audit;
 use crate::authorization::AuthorizationHeaders;
-use crate::canonical::encode::{encode, Encoding, Sink};
+use crate::canonical::encode::{encode, Sink};
 use crate::canonical::headers::{self, Header};
 use crate::canonical::query::{self, Component, Param};
 use crate::canonical::{path, CanonicalPath, CanonicalQuery, CanonicalRequest};
@@ -113,12 +113,19 @@ impl PayloadHash {
                 PayloadHash::Hex(crate::small::hex32(&Sha256::digest(body).into()))
             }
             Payload::Precomputed(h) => {
-                if h.len() != 64 || !h.bytes().all(|b| b.is_ascii_hexdigit()) {
+                if h.len() != 64 {
                     return Err(Error::InvalidPayloadHash);
                 }
+                // One pass: lowercasing keeps hex digits hex and non-hex
+                // letters non-hex, so checking the lowercase copy suffices.
                 let mut hex = [0u8; 64];
+                let mut all_hex = true;
                 for (d, s) in hex.iter_mut().zip(h.bytes()) {
                     *d = s.to_ascii_lowercase();
+                    all_hex &= d.is_ascii_hexdigit();
+                }
+                if !all_hex {
+                    return Err(Error::InvalidPayloadHash);
                 }
                 PayloadHash::Hex(hex)
             }
@@ -407,12 +414,16 @@ impl Signer {
         collect_params(&mut params, req)?;
         query::sort(params.as_mut_slice());
 
+        let mut signed_headers = SmallBuf::<128>::new();
+        headers::write_signed(&mut signed_headers, hdrs);
+
         let scope = self.credential_scope(&time);
         let creq = CanonicalRequest {
             method: req.method,
             path: CanonicalPath::Spec(req.path_spec()),
             query: CanonicalQuery::Params(params.as_slice()),
             headers: hdrs,
+            signed_headers: signed_headers.as_bytes(),
             payload_hash: payload.as_str(),
             settings,
         };
@@ -427,14 +438,12 @@ impl Signer {
         authorization.put(b"/");
         scope.write(&mut authorization);
         authorization.put(b", SignedHeaders=");
-        headers::write_signed(&mut authorization, hdrs);
+        authorization.put(signed_headers.as_bytes());
         authorization.put(b", Signature=");
         authorization.put(&signature);
         if let Some(a) = audit {
             a.credential_scope = scope.to_string();
-            let mut sh = Vec::new();
-            headers::write_signed(&mut sh, hdrs);
-            a.signed_headers = into_string(sh);
+            a.signed_headers = into_string(signed_headers.as_bytes().to_vec());
             a.redact(token);
         }
         Ok(AuthorizationHeaders::new(
@@ -475,9 +484,11 @@ impl Signer {
         collect_headers(&mut hdrs, req, settings, Mode::Query, host.as_str())?;
         headers::sort(hdrs.as_mut_slice());
         let hdrs = hdrs.as_slice();
-        // The signer's own parameter values, written in canonical form.
         let mut signed_headers = SmallBuf::<128>::new();
-        headers::write_signed(&mut Encoding(&mut signed_headers), hdrs);
+        headers::write_signed(&mut signed_headers, hdrs);
+        // The signer's own parameter values are written in canonical form.
+        let mut signed_headers_param = SmallBuf::<128>::new();
+        encode(&mut signed_headers_param, signed_headers.as_bytes(), false);
 
         let scope = self.credential_scope(&time);
         let mut credential = SmallBuf::<96>::new();
@@ -513,7 +524,7 @@ impl Signer {
         }
         own[n_own] = own_param(
             "X-Amz-SignedHeaders",
-            Component::Canonical(signed_headers.as_bytes()),
+            Component::Canonical(signed_headers_param.as_bytes()),
         );
         n_own += 1;
         let own = &own[..n_own];
@@ -544,7 +555,7 @@ impl Signer {
                 .map(|(n, v)| n.len() + v.len() + 2)
                 .sum::<usize>()
             + credential.as_bytes().len()
-            + signed_headers.as_bytes().len()
+            + signed_headers_param.as_bytes().len()
             + token.map_or(0, str::len);
         let mut url = OutBuf::with_capacity(200 + 3 * inputs);
         let spec = req.path_spec();
@@ -564,6 +575,7 @@ impl Signer {
             },
             query: CanonicalQuery::Rendered(&url.as_bytes()[query_start..]),
             headers: hdrs,
+            signed_headers: signed_headers.as_bytes(),
             payload_hash: payload.as_str(),
             settings,
         };
@@ -576,9 +588,7 @@ impl Signer {
         url.put(&signature);
         if let Some(a) = audit {
             a.credential_scope = scope.to_string();
-            let mut sh = Vec::new();
-            headers::write_signed(&mut sh, hdrs);
-            a.signed_headers = into_string(sh);
+            a.signed_headers = into_string(signed_headers.as_bytes().to_vec());
             a.redact(token);
         }
         Ok(PresignedUrl::new(into_string(url.into_vec()), time, secs))

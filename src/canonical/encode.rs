@@ -89,15 +89,6 @@ impl Sink for HashSink {
     }
 }
 
-/// URI-encodes (strictly, `/` included) everything written through it.
-pub(crate) struct Encoding<'a, S: ?Sized>(pub &'a mut S);
-
-impl<S: Sink + ?Sized> Sink for Encoding<'_, S> {
-    fn put(&mut self, bytes: &[u8]) {
-        encode(self.0, bytes, false);
-    }
-}
-
 /// Feeds two sinks at once (hash and audit text).
 pub(crate) struct Tee<'a, A, B>(pub &'a mut A, pub &'a mut B);
 
