@@ -6,42 +6,27 @@ use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
-use hmac::{Hmac, KeyInit, Mac};
-use sha2::Sha256;
+pub(crate) mod raw_hmac;
+
+use raw_hmac::{hmac, HmacKey};
 
 use crate::canonical::encode::Sink;
 use crate::small::SmallBuf;
 use crate::string_to_sign::CredentialScope;
 use crate::{Credentials, Error};
 
-type HmacSha256 = Hmac<Sha256>;
-
-impl Sink for HmacSha256 {
-    #[inline]
-    fn put(&mut self, bytes: &[u8]) {
-        self.update(bytes);
-    }
-}
-
-fn hmac(key: &[u8], data: &[u8]) -> [u8; 32] {
-    // HMAC accepts keys of any length.
-    let mut mac = HmacSha256::new_from_slice(key).unwrap_or_else(|_| unreachable!());
-    mac.update(data);
-    mac.finalize().into_bytes().into()
-}
-
 /// HMAC-SHA256 keyed with `"AWS4" + secret`: the first derivation step's
 /// key setup (two SHA-256 compressions) done once per credentials instead of
 /// once per derived key. As secret as the secret itself.
 #[derive(Clone)]
-pub(crate) struct KeyedSecret(HmacSha256);
+pub(crate) struct KeyedSecret(HmacKey);
 
 impl KeyedSecret {
     pub(crate) fn new(secret: &str) -> Self {
         let mut key = SmallBuf::<128>::new();
         key.put(b"AWS4");
         key.put(secret.as_bytes());
-        KeyedSecret(HmacSha256::new_from_slice(key.as_bytes()).unwrap_or_else(|_| unreachable!()))
+        KeyedSecret(HmacKey::new(key.as_bytes()))
     }
 }
 
@@ -96,9 +81,7 @@ impl SigningKeyChain {
     /// The derivation from a secret already keyed into HMAC: the cache path
     /// (the `Credentials` carry the keyed secret) and [`Self::derive`] share it.
     pub(crate) fn from_keyed_secret(k_secret: &KeyedSecret, scope: &CredentialScope<'_>) -> Self {
-        let mut mac = k_secret.0.clone();
-        mac.update(scope.date().as_bytes());
-        let k_date: [u8; 32] = mac.finalize().into_bytes().into();
+        let k_date = k_secret.0.mac(scope.date().as_bytes());
         let k_region = hmac(&k_date, scope.region().as_bytes());
         let k_service = hmac(&k_region, scope.service().as_bytes());
         let k_signing = hmac(&k_service, b"aws4_request");
@@ -147,7 +130,7 @@ impl fmt::Debug for SigningKeyChain {
 /// ```
 #[derive(Clone)]
 pub struct SigningKey {
-    mac: HmacSha256,
+    mac: HmacKey,
 }
 
 impl SigningKey {
@@ -179,7 +162,7 @@ impl SigningKey {
     /// ```
     pub fn from_chain(chain: &SigningKeyChain) -> Self {
         SigningKey {
-            mac: HmacSha256::new_from_slice(&chain.k_signing).unwrap_or_else(|_| unreachable!()),
+            mac: HmacKey::new(&chain.k_signing),
         }
     }
 
@@ -198,9 +181,7 @@ impl SigningKey {
     /// `HMAC-SHA256(kSigning, data)`.
     #[inline]
     pub(crate) fn mac(&self, data: &[u8]) -> [u8; 32] {
-        let mut mac = self.mac.clone();
-        mac.update(data);
-        mac.finalize().into_bytes().into()
+        self.mac.mac(data)
     }
 }
 

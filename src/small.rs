@@ -19,6 +19,7 @@ impl<T: Copy + Default, const N: usize> SmallVec<T, N> {
         }
     }
 
+    #[inline]
     pub(crate) fn push(&mut self, item: T) {
         if self.len < N {
             self.inline[self.len] = item;
