@@ -200,8 +200,9 @@ struct Entry {
     cache: u64,
     secret_id: [u8; 32],
     date: [u8; 8],
-    /// `region` then `service`, in one allocation.
-    names: Box<str>,
+    /// `region` then `service`, inline for the usual lengths (one
+    /// allocation per entry: the `Arc`).
+    names: SmallBuf<40>,
     region_len: usize,
     key: SigningKey,
 }
@@ -227,14 +228,14 @@ impl Entry {
         let d = scope.date().as_bytes();
         let n = d.len().min(8);
         date[..n].copy_from_slice(&d[..n]);
-        let mut names = String::with_capacity(scope.region().len() + scope.service().len());
-        names.push_str(scope.region());
-        names.push_str(scope.service());
+        let mut names = SmallBuf::new();
+        names.put_str(scope.region());
+        names.put_str(scope.service());
         Entry {
             cache,
             secret_id: *credentials.secret_id(),
             date,
-            names: names.into_boxed_str(),
+            names,
             region_len: scope.region().len(),
             key: SigningKey::from_chain(&SigningKeyChain::from_keyed_secret(
                 credentials.keyed_secret(),
@@ -244,11 +245,12 @@ impl Entry {
     }
 
     fn matches(&self, secret_id: &[u8; 32], scope: &CredentialScope<'_>) -> bool {
-        let (region, service) = self.names.split_at(self.region_len.min(self.names.len()));
+        let names = self.names.as_bytes();
+        let (region, service) = names.split_at(self.region_len.min(names.len()));
         self.secret_id == *secret_id
             && self.date == scope.date().as_bytes()
-            && region == scope.region()
-            && service == scope.service()
+            && region == scope.region().as_bytes()
+            && service == scope.service().as_bytes()
     }
 }
 
@@ -264,6 +266,9 @@ const HOT_ENTRIES: usize = 4;
 struct Ring<T> {
     slots: Vec<T>,
     next: usize,
+    /// Items pushed so far: a writer that saw the same count under a read
+    /// lock knows nothing was added since, and skips a second scan.
+    pushes: u64,
 }
 
 impl<T> Ring<T> {
@@ -271,11 +276,13 @@ impl<T> Ring<T> {
         Ring {
             slots: Vec::new(),
             next: 0,
+            pushes: 0,
         }
     }
 
     /// Adds `item`, dropping the oldest one when `capacity` is reached.
     fn push(&mut self, item: T, capacity: usize) {
+        self.pushes += 1;
         if self.slots.len() < capacity {
             self.slots.push(item);
         } else {
@@ -444,19 +451,23 @@ impl SigningKeyCache {
         tag: u64,
     ) -> Arc<Entry> {
         let id = credentials.secret_id();
+        let mut seen = None;
         if let Ok(entries) = self.entries.read() {
             if let Some(e) = find(&entries.slots, tag, id, scope) {
                 return e.clone();
             }
+            seen = Some(entries.pushes);
         }
         // Derived outside the lock: other threads keep hitting meanwhile.
         let entry = Arc::new(Entry::new(self.id, credentials, scope));
         if let Ok(mut entries) = self.entries.write() {
-            match find(&entries.slots, tag, id, scope) {
-                // Another thread got there first: use its entry.
-                Some(e) => return e.clone(),
-                None => entries.push((tag, entry.clone()), self.capacity),
+            // Another thread may have added it meanwhile: then use its entry.
+            if seen != Some(entries.pushes) {
+                if let Some(e) = find(&entries.slots, tag, id, scope) {
+                    return e.clone();
+                }
             }
+            entries.push((tag, entry.clone()), self.capacity);
         }
         entry
     }
