@@ -4,6 +4,7 @@ use std::fmt;
 
 use sha2::{Digest, Sha256};
 
+use crate::signing_key::KeyedSecret;
 use crate::Error;
 
 /// An access key id, its secret access key and an optional session token.
@@ -21,11 +22,15 @@ use crate::Error;
 #[derive(Clone)]
 pub struct Credentials {
     access_key_id: String,
-    secret_access_key: String,
+    // The secret itself is not kept: only its id and the HMAC key setup
+    // derived from it are ever needed.
     session_token: Option<String>,
     /// SHA-256 of the secret under a domain prefix: identifies the secret in
     /// the signing-key cache without keeping a second copy of it there.
     secret_id: [u8; 32],
+    /// The secret keyed into HMAC once: saves the first derivation step's key
+    /// setup on every signing-key cache miss.
+    k_secret: KeyedSecret,
 }
 
 impl Credentials {
@@ -73,9 +78,10 @@ impl Credentials {
         let mut h = Sha256::new();
         h.update(b"awsig secret id\0");
         h.update(secret_access_key.as_bytes());
+        let k_secret = KeyedSecret::new(&secret_access_key);
         Ok(Credentials {
+            k_secret,
             access_key_id,
-            secret_access_key,
             session_token,
             secret_id: h.finalize().into(),
         })
@@ -139,12 +145,12 @@ impl Credentials {
         self.session_token.as_deref()
     }
 
-    pub(crate) fn secret(&self) -> &str {
-        &self.secret_access_key
-    }
-
     pub(crate) fn secret_id(&self) -> &[u8; 32] {
         &self.secret_id
+    }
+
+    pub(crate) fn keyed_secret(&self) -> &KeyedSecret {
+        &self.k_secret
     }
 }
 

@@ -606,6 +606,18 @@ impl<'a> Request<'a> {
         self.write_host(sink);
     }
 
+    /// [`Self::write_origin`] with the host text already written by
+    /// [`Self::write_host`].
+    pub(crate) fn write_origin_with_host<S: crate::canonical::encode::Sink + ?Sized>(
+        &self,
+        sink: &mut S,
+        host: &[u8],
+    ) {
+        sink.put_str(self.scheme.as_str());
+        sink.put(b"://");
+        sink.put(host);
+    }
+
     /// Checks what can only be checked once the request is complete.
     pub(crate) fn validate(&self) -> Result<(), Error> {
         if !crate::canonical::headers::is_token(self.method) {

@@ -10,7 +10,7 @@ use crate::small::{OutBuf, SmallBuf, SmallVec};
 
 use crate::audit::Audit;
 use crate::authorization::AuthorizationHeaders;
-use crate::canonical::encode::{encode, Encoding, Sink};
+use crate::canonical::encode::{encode, Sink};
 use crate::canonical::headers::{self, Header};
 use crate::canonical::query::{self, Component, Param};
 use crate::canonical::{path, CanonicalPath, CanonicalQuery, CanonicalRequest};
@@ -56,6 +56,46 @@ pub struct Signer {
     service: String,
     settings: SigningSettings,
     cache: Arc<SigningKeyCache>,
+    credential_parts: CredentialParts,
+}
+
+/// The fixed parts of the `X-Amz-Credential` value, encoded once by the
+/// same [`encode`] as everything else: `{access key id}%2F` and
+/// `%2F{region}%2F{service}%2Faws4_request`. A presign only adds the date.
+#[derive(Clone)]
+struct CredentialParts {
+    prefix: Box<[u8]>,
+    suffix: Box<[u8]>,
+}
+
+impl CredentialParts {
+    fn new(access_key_id: &str, region: &str, service: &str) -> Self {
+        let mut prefix = Vec::new();
+        encode(&mut prefix, access_key_id.as_bytes(), false);
+        encode(&mut prefix, b"/", false);
+        let mut suffix = Vec::new();
+        for part in ["/", region, "/", service, "/aws4_request"] {
+            encode(&mut suffix, part.as_bytes(), false);
+        }
+        CredentialParts {
+            prefix: prefix.into_boxed_slice(),
+            suffix: suffix.into_boxed_slice(),
+        }
+    }
+
+    /// Writes the encoded `{access key id}/{date}/{region}/{service}/aws4_request`.
+    #[inline]
+    fn write<S: Sink + ?Sized>(&self, sink: &mut S, date: &[u8]) {
+        sink.put(&self.prefix);
+        sink.put(date);
+        sink.put(&self.suffix);
+    }
+}
+
+impl std::fmt::Debug for CredentialParts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CredentialParts")
+    }
 }
 
 /// The payload hash as written into the canonical request.
@@ -70,17 +110,22 @@ impl PayloadHash {
         Ok(match payload {
             Payload::Bytes(b"") => PayloadHash::Literal(EMPTY_SHA256),
             Payload::Bytes(body) => {
-                let mut hex = [0u8; 64];
-                let _ = hex::encode_to_slice(Sha256::digest(body), &mut hex);
-                PayloadHash::Hex(hex)
+                PayloadHash::Hex(crate::small::hex32(&Sha256::digest(body).into()))
             }
             Payload::Precomputed(h) => {
-                if h.len() != 64 || !h.bytes().all(|b| b.is_ascii_hexdigit()) {
+                if h.len() != 64 {
                     return Err(Error::InvalidPayloadHash);
                 }
+                // One pass: lowercasing keeps hex digits hex and non-hex
+                // letters non-hex, so checking the lowercase copy suffices.
                 let mut hex = [0u8; 64];
+                let mut all_hex = true;
                 for (d, s) in hex.iter_mut().zip(h.bytes()) {
                     *d = s.to_ascii_lowercase();
+                    all_hex &= d.is_ascii_hexdigit();
+                }
+                if !all_hex {
+                    return Err(Error::InvalidPayloadHash);
                 }
                 PayloadHash::Hex(hex)
             }
@@ -124,6 +169,7 @@ impl Signer {
             return Err(Error::InvalidService(service.escape_debug().to_string()));
         }
         Ok(Signer {
+            credential_parts: CredentialParts::new(credentials.access_key_id(), region, service),
             credentials,
             region: region.to_string(),
             service: service.to_string(),
@@ -343,7 +389,7 @@ impl Signer {
         let token = self.credentials.session_token();
         let sign_token = token.filter(|_| settings.session_token == SessionTokenMode::Signed);
 
-        let mut hdrs = SmallVec::<Header<'_>, 16>::new();
+        let mut hdrs = SmallVec::<Header<'_>, 8>::new();
         collect_headers(&mut hdrs, req, settings, Mode::Header, host.as_str())?;
         hdrs.push(Header {
             name: "x-amz-date",
@@ -364,9 +410,12 @@ impl Signer {
         headers::sort(hdrs.as_mut_slice());
         let hdrs = hdrs.as_slice();
 
-        let mut params = SmallVec::<Param<'_>, 16>::new();
+        let mut params = SmallVec::<Param<'_>, 8>::new();
         collect_params(&mut params, req)?;
         query::sort(params.as_mut_slice());
+
+        let mut signed_headers = SmallBuf::<128>::new();
+        headers::write_signed(&mut signed_headers, hdrs);
 
         let scope = self.credential_scope(&time);
         let creq = CanonicalRequest {
@@ -374,6 +423,7 @@ impl Signer {
             path: CanonicalPath::Spec(req.path_spec()),
             query: CanonicalQuery::Params(params.as_slice()),
             headers: hdrs,
+            signed_headers: signed_headers.as_bytes(),
             payload_hash: payload.as_str(),
             settings,
         };
@@ -388,14 +438,12 @@ impl Signer {
         authorization.put(b"/");
         scope.write(&mut authorization);
         authorization.put(b", SignedHeaders=");
-        headers::write_signed(&mut authorization, hdrs);
+        authorization.put(signed_headers.as_bytes());
         authorization.put(b", Signature=");
         authorization.put(&signature);
         if let Some(a) = audit {
             a.credential_scope = scope.to_string();
-            let mut sh = Vec::new();
-            headers::write_signed(&mut sh, hdrs);
-            a.signed_headers = into_string(sh);
+            a.signed_headers = into_string(signed_headers.as_bytes().to_vec());
             a.redact(token);
         }
         Ok(AuthorizationHeaders::new(
@@ -432,47 +480,67 @@ impl Signer {
         let token = self.credentials.session_token();
         let after_signing = settings.session_token == SessionTokenMode::AfterSigning;
 
-        let mut hdrs = SmallVec::<Header<'_>, 16>::new();
+        let mut hdrs = SmallVec::<Header<'_>, 8>::new();
         collect_headers(&mut hdrs, req, settings, Mode::Query, host.as_str())?;
         headers::sort(hdrs.as_mut_slice());
         let hdrs = hdrs.as_slice();
-        // The signer's own parameter values, written in canonical form.
         let mut signed_headers = SmallBuf::<128>::new();
-        headers::write_signed(&mut Encoding(&mut signed_headers), hdrs);
+        headers::write_signed(&mut signed_headers, hdrs);
+        // The signer's own parameter values are written in canonical form.
+        let mut signed_headers_param = SmallBuf::<128>::new();
+        encode(&mut signed_headers_param, signed_headers.as_bytes(), false);
 
         let scope = self.credential_scope(&time);
-        let mut credential = SmallBuf::<128>::new();
-        {
-            let mut enc = Encoding(&mut credential);
-            enc.put_str(self.credentials.access_key_id());
-            enc.put(b"/");
-            scope.write(&mut enc);
-        }
+        let mut credential = SmallBuf::<96>::new();
+        self.credential_parts
+            .write(&mut credential, &time.amz_date_bytes()[..8]);
         let mut expires_text = SmallBuf::<20>::new();
         expires_text.put_decimal(secs);
 
-        let mut params = SmallVec::<Param<'_>, 16>::new();
-        collect_params(&mut params, req)?;
-        // Names and the algorithm and date are unreserved text already.
-        for (name, value) in [
-            ("X-Amz-Algorithm", ALGORITHM.as_bytes()),
-            ("X-Amz-Credential", credential.as_bytes()),
-            ("X-Amz-Date", time.amz_date().as_bytes()),
-            ("X-Amz-Expires", expires_text.as_bytes()),
-            ("X-Amz-SignedHeaders", signed_headers.as_bytes()),
-        ] {
-            params.push(Param {
-                name: Component::Canonical(name.as_bytes()),
-                value: Component::Canonical(value),
-            });
-        }
+        // The signer's own parameters, in canonical order (names are
+        // unreserved text; so are the algorithm and the date).
+        let own_param = |name: &'static str, value| Param {
+            name: Component::Canonical(name.as_bytes()),
+            value,
+        };
+        let mut own = [Param::default(); 6];
+        own[0] = own_param(
+            "X-Amz-Algorithm",
+            Component::Canonical(ALGORITHM.as_bytes()),
+        );
+        own[1] = own_param(
+            "X-Amz-Credential",
+            Component::Canonical(credential.as_bytes()),
+        );
+        own[2] = own_param("X-Amz-Date", Component::Canonical(time.amz_date_bytes()));
+        own[3] = own_param(
+            "X-Amz-Expires",
+            Component::Canonical(expires_text.as_bytes()),
+        );
+        let mut n_own = 4;
         if let Some(t) = token.filter(|_| !after_signing) {
-            params.push(Param {
-                name: Component::Canonical(b"X-Amz-Security-Token"),
-                value: Component::Raw(t.as_bytes()),
-            });
+            own[n_own] = own_param("X-Amz-Security-Token", Component::Raw(t.as_bytes()));
+            n_own += 1;
         }
-        query::sort(params.as_mut_slice());
+        own[n_own] = own_param(
+            "X-Amz-SignedHeaders",
+            Component::Canonical(signed_headers_param.as_bytes()),
+        );
+        n_own += 1;
+        let own = &own[..n_own];
+
+        // With no parameters from the caller, the signer's own are the whole
+        // (already sorted) list.
+        let mut all = SmallVec::<Param<'_>, 8>::new();
+        let params = if req.query.is_empty() && req.params.is_empty() {
+            debug_assert!(own.is_sorted_by(|a, b| query::in_order(a, b)));
+            own
+        } else {
+            collect_params(&mut all, req)?;
+            all.extend(own.iter().copied());
+            query::sort(all.as_mut_slice());
+            all.as_slice()
+        };
 
         // One allocation: the URL. Worst case every input byte is %-encoded.
         let inputs = host.as_bytes().len()
@@ -487,17 +555,17 @@ impl Signer {
                 .map(|(n, v)| n.len() + v.len() + 2)
                 .sum::<usize>()
             + credential.as_bytes().len()
-            + signed_headers.as_bytes().len()
+            + signed_headers_param.as_bytes().len()
             + token.map_or(0, str::len);
         let mut url = OutBuf::with_capacity(200 + 3 * inputs);
         let spec = req.path_spec();
-        req.write_origin(&mut url);
+        req.write_origin_with_host(&mut url, host.as_bytes());
         let path_start = url.len();
         path::write_wire(&mut url, &spec);
         let path_end = url.len();
         url.put(b"?");
         let query_start = url.len();
-        query::write(&mut url, params.as_slice());
+        query::write(&mut url, params);
         let creq = CanonicalRequest {
             method: req.method,
             path: if path::wire_is_canonical(&spec, settings) {
@@ -507,6 +575,7 @@ impl Signer {
             },
             query: CanonicalQuery::Rendered(&url.as_bytes()[query_start..]),
             headers: hdrs,
+            signed_headers: signed_headers.as_bytes(),
             payload_hash: payload.as_str(),
             settings,
         };
@@ -519,9 +588,7 @@ impl Signer {
         url.put(&signature);
         if let Some(a) = audit {
             a.credential_scope = scope.to_string();
-            let mut sh = Vec::new();
-            headers::write_signed(&mut sh, hdrs);
-            a.signed_headers = into_string(sh);
+            a.signed_headers = into_string(signed_headers.as_bytes().to_vec());
             a.redact(token);
         }
         Ok(PresignedUrl::new(into_string(url.into_vec()), time, secs))
@@ -540,10 +607,7 @@ impl Signer {
         let hash = creq.hash(text.as_mut());
         let mut sts = SmallBuf::<256>::new();
         string_to_sign::write(&mut sts, time.amz_date(), scope, &hash);
-        let mut mac = self.cache.get(&self.credentials, scope).into_mac();
-        mac.put(sts.as_bytes());
-        let mut sig = [0u8; 64];
-        let _ = hex::encode_to_slice(hmac::Mac::finalize(mac).into_bytes(), &mut sig);
+        let sig = crate::small::hex32(&self.cache.sign(&self.credentials, scope, sts.as_bytes()));
         if let (Some(a), Some(text)) = (audit, text) {
             a.canonical_request = into_string(text);
             a.string_to_sign = sts.as_str().to_string();

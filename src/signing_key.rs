@@ -4,30 +4,30 @@
 use std::cell::RefCell;
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 
-use hmac::{Hmac, KeyInit, Mac};
-use sha2::Sha256;
+pub(crate) mod raw_hmac;
+
+use raw_hmac::{hmac, HmacKey};
 
 use crate::canonical::encode::Sink;
 use crate::small::SmallBuf;
 use crate::string_to_sign::CredentialScope;
 use crate::{Credentials, Error};
 
-type HmacSha256 = Hmac<Sha256>;
+/// HMAC-SHA256 keyed with `"AWS4" + secret`: the first derivation step's
+/// key setup (two SHA-256 compressions) done once per credentials instead of
+/// once per derived key. As secret as the secret itself.
+#[derive(Clone)]
+pub(crate) struct KeyedSecret(HmacKey);
 
-impl Sink for HmacSha256 {
-    #[inline]
-    fn put(&mut self, bytes: &[u8]) {
-        self.update(bytes);
+impl KeyedSecret {
+    pub(crate) fn new(secret: &str) -> Self {
+        let mut key = SmallBuf::<128>::new();
+        key.put(b"AWS4");
+        key.put(secret.as_bytes());
+        KeyedSecret(HmacKey::new(key.as_bytes()))
     }
-}
-
-fn hmac(key: &[u8], data: &[u8]) -> [u8; 32] {
-    // HMAC accepts keys of any length.
-    let mut mac = HmacSha256::new_from_slice(key).unwrap_or_else(|_| unreachable!());
-    mac.update(data);
-    mac.finalize().into_bytes().into()
 }
 
 /// Every step of the signing-key derivation, for auditors.
@@ -75,10 +75,13 @@ impl SigningKeyChain {
     }
 
     pub(crate) fn derive_scope(secret: &str, scope: &CredentialScope<'_>) -> Self {
-        let mut k_secret = SmallBuf::<128>::new();
-        k_secret.put(b"AWS4");
-        k_secret.put(secret.as_bytes());
-        let k_date = hmac(k_secret.as_bytes(), scope.date().as_bytes());
+        Self::from_keyed_secret(&KeyedSecret::new(secret), scope)
+    }
+
+    /// The derivation from a secret already keyed into HMAC: the cache path
+    /// (the `Credentials` carry the keyed secret) and [`Self::derive`] share it.
+    pub(crate) fn from_keyed_secret(k_secret: &KeyedSecret, scope: &CredentialScope<'_>) -> Self {
+        let k_date = k_secret.0.mac(scope.date().as_bytes());
         let k_region = hmac(&k_date, scope.region().as_bytes());
         let k_service = hmac(&k_region, scope.service().as_bytes());
         let k_signing = hmac(&k_service, b"aws4_request");
@@ -127,7 +130,7 @@ impl fmt::Debug for SigningKeyChain {
 /// ```
 #[derive(Clone)]
 pub struct SigningKey {
-    mac: HmacSha256,
+    mac: HmacKey,
 }
 
 impl SigningKey {
@@ -159,7 +162,7 @@ impl SigningKey {
     /// ```
     pub fn from_chain(chain: &SigningKeyChain) -> Self {
         SigningKey {
-            mac: HmacSha256::new_from_slice(&chain.k_signing).unwrap_or_else(|_| unreachable!()),
+            mac: HmacKey::new(&chain.k_signing),
         }
     }
 
@@ -172,17 +175,16 @@ impl SigningKey {
     /// # Ok::<(), awsig::Error>(())
     /// ```
     pub fn sign(&self, data: &[u8]) -> String {
-        let mut mac = self.mac.clone();
-        mac.update(data);
         let mut out = [0u8; 64];
         // Cannot fail: the buffer is exactly twice the digest length.
-        let _ = hex::encode_to_slice(mac.finalize().into_bytes(), &mut out);
+        let _ = hex::encode_to_slice(self.mac(data), &mut out);
         String::from_utf8(out.to_vec()).unwrap_or_default()
     }
 
-    /// The HMAC state keyed with kSigning, to stream data into.
-    pub(crate) fn into_mac(self) -> HmacSha256 {
-        self.mac
+    /// `HMAC-SHA256(kSigning, data)`.
+    #[inline]
+    pub(crate) fn mac(&self, data: &[u8]) -> [u8; 32] {
+        self.mac.mac(data)
     }
 }
 
@@ -192,21 +194,66 @@ impl fmt::Debug for SigningKey {
     }
 }
 
-#[derive(Clone)]
+/// A cached key and what it is keyed by: (secret, date, region, service).
+/// Shared (`Arc`) between the cache and the per-thread fronts, so a miss
+/// builds it once and no list ever copies an HMAC state around.
 struct Entry {
+    /// The cache that derived it (the per-thread front serves each cache
+    /// only its own entries, so every cache sees its own misses).
+    cache: u64,
     secret_id: [u8; 32],
     date: [u8; 8],
-    region: Box<str>,
-    service: Box<str>,
+    /// `region` then `service`, inline for the usual lengths (one
+    /// allocation per entry: the `Arc`).
+    names: SmallBuf<40>,
+    region_len: usize,
     key: SigningKey,
 }
 
+/// A cheap fingerprint of the cache key, compared before the full key:
+/// lookups scan `u64`s instead of 32-byte ids and strings. Equal tags still
+/// go through [`Entry::matches`].
+fn tag(secret_id: &[u8; 32], scope: &CredentialScope<'_>) -> u64 {
+    let mut id = [0u8; 8];
+    id.copy_from_slice(&secret_id[..8]);
+    let mut date = [0u8; 8];
+    let d = scope.date().as_bytes();
+    let n = d.len().min(8);
+    date[..n].copy_from_slice(&d[..n]);
+    u64::from_le_bytes(id)
+        ^ u64::from_le_bytes(date).rotate_left(29)
+        ^ ((scope.region().len() as u64) << 8 | scope.service().len() as u64)
+}
+
 impl Entry {
+    fn new(cache: u64, credentials: &Credentials, scope: &CredentialScope<'_>) -> Self {
+        let mut date = [0u8; 8];
+        let d = scope.date().as_bytes();
+        let n = d.len().min(8);
+        date[..n].copy_from_slice(&d[..n]);
+        let mut names = SmallBuf::new();
+        names.put_str(scope.region());
+        names.put_str(scope.service());
+        Entry {
+            cache,
+            secret_id: *credentials.secret_id(),
+            date,
+            names,
+            region_len: scope.region().len(),
+            key: SigningKey::from_chain(&SigningKeyChain::from_keyed_secret(
+                credentials.keyed_secret(),
+                scope,
+            )),
+        }
+    }
+
     fn matches(&self, secret_id: &[u8; 32], scope: &CredentialScope<'_>) -> bool {
+        let names = self.names.as_bytes();
+        let (region, service) = names.split_at(self.region_len.min(names.len()));
         self.secret_id == *secret_id
             && self.date == scope.date().as_bytes()
-            && *self.region == *scope.region()
-            && *self.service == *scope.service()
+            && region == scope.region().as_bytes()
+            && service == scope.service().as_bytes()
     }
 }
 
@@ -217,8 +264,55 @@ static NEXT_CACHE_ID: AtomicU64 = AtomicU64::new(1);
 /// memory shared with other threads.
 const HOT_ENTRIES: usize = 4;
 
+/// A small FIFO ring of entries: `next` is the slot replaced when full, so
+/// eviction never shifts the others.
+struct Ring<T> {
+    slots: Vec<T>,
+    next: usize,
+    /// Items pushed so far: a writer that saw the same count under a read
+    /// lock knows nothing was added since, and skips a second scan.
+    pushes: u64,
+}
+
+impl<T> Ring<T> {
+    const fn new() -> Self {
+        Ring {
+            slots: Vec::new(),
+            next: 0,
+            pushes: 0,
+        }
+    }
+
+    /// Adds `item`, dropping the oldest one when `capacity` is reached.
+    fn push(&mut self, item: T, capacity: usize) {
+        self.pushes += 1;
+        if self.slots.len() < capacity {
+            self.slots.push(item);
+        } else {
+            self.slots[self.next] = item;
+            self.next = (self.next + 1) % capacity;
+        }
+    }
+}
+
 thread_local! {
-    static HOT: RefCell<Vec<(u64, Entry)>> = const { RefCell::new(Vec::new()) };
+    static HOT: RefCell<Ring<(u64, Arc<Entry>)>> = const { RefCell::new(Ring::new()) };
+}
+
+/// The first entry of `slots` with `tag` whose full key matches. Tags sit
+/// next to the pointers, so a scan reads one array and follows a pointer
+/// only on a (near-certain) match.
+fn find<'e>(
+    slots: &'e [(u64, Arc<Entry>)],
+    tag: u64,
+    secret_id: &[u8; 32],
+    scope: &CredentialScope<'_>,
+) -> Option<&'e Arc<Entry>> {
+    slots
+        .iter()
+        .filter(|(t, _)| *t == tag)
+        .map(|(_, e)| e)
+        .find(|e| e.matches(secret_id, scope))
 }
 
 /// A cache of signing keys shared across threads, keyed by (secret, date,
@@ -240,7 +334,7 @@ thread_local! {
 /// ```
 pub struct SigningKeyCache {
     id: u64,
-    entries: RwLock<Vec<Entry>>,
+    entries: RwLock<Ring<(u64, Arc<Entry>)>>,
     capacity: usize,
 }
 
@@ -276,7 +370,7 @@ impl SigningKeyCache {
     pub fn with_capacity(capacity: usize) -> Self {
         SigningKeyCache {
             id: NEXT_CACHE_ID.fetch_add(1, Ordering::Relaxed),
-            entries: RwLock::new(Vec::new()),
+            entries: RwLock::new(Ring::new()),
             capacity: capacity.max(1),
         }
     }
@@ -287,7 +381,7 @@ impl SigningKeyCache {
     /// assert_eq!(awsig::SigningKeyCache::new().len(), 0);
     /// ```
     pub fn len(&self) -> usize {
-        self.entries.read().map(|e| e.len()).unwrap_or(0)
+        self.entries.read().map(|e| e.slots.len()).unwrap_or(0)
     }
 
     /// Whether the cache is empty.
@@ -312,55 +406,71 @@ impl SigningKeyCache {
     /// # Ok::<(), awsig::Error>(())
     /// ```
     pub fn get(&self, credentials: &Credentials, scope: &CredentialScope<'_>) -> SigningKey {
-        let id = credentials.secret_id();
-        let hot = HOT.try_with(|hot| {
-            hot.borrow()
-                .iter()
-                .find(|(cache, e)| *cache == self.id && e.matches(id, scope))
-                .map(|(_, e)| e.key.clone())
-        });
-        if let Ok(Some(key)) = hot {
-            return key;
-        }
-        let entry = self.get_shared(credentials, scope);
-        let key = entry.key.clone();
-        let _ = HOT.try_with(|hot| {
-            let mut hot = hot.borrow_mut();
-            hot.retain(|(cache, e)| !(*cache == self.id && e.matches(id, scope)));
-            if hot.len() >= HOT_ENTRIES {
-                hot.remove(0);
-            }
-            hot.push((self.id, entry));
-        });
-        key
+        self.with_key(credentials, scope, SigningKey::clone)
     }
 
-    fn get_shared(&self, credentials: &Credentials, scope: &CredentialScope<'_>) -> Entry {
+    /// `HMAC-SHA256(kSigning, data)` with the cached key: the signing hot
+    /// path. The keyed state is copied once, straight from the cache entry.
+    pub(crate) fn sign(
+        &self,
+        credentials: &Credentials,
+        scope: &CredentialScope<'_>,
+        data: &[u8],
+    ) -> [u8; 32] {
+        self.with_key(credentials, scope, |key| key.mac(data))
+    }
+
+    /// Runs `f` on the key for these credentials and scope, deriving it on
+    /// first use.
+    fn with_key<R>(
+        &self,
+        credentials: &Credentials,
+        scope: &CredentialScope<'_>,
+        f: impl Fn(&SigningKey) -> R,
+    ) -> R {
         let id = credentials.secret_id();
+        let tag = tag(id, scope);
+        // The per-thread front is per cache: its tags carry the cache id.
+        let hot_tag = tag ^ self.id.rotate_left(47);
+        let hot = HOT.try_with(|hot| {
+            let hot = hot.borrow();
+            find(&hot.slots, hot_tag, id, scope)
+                .filter(|e| e.cache == self.id)
+                .map(|e| f(&e.key))
+        });
+        if let Ok(Some(out)) = hot {
+            return out;
+        }
+        let entry = self.get_shared(credentials, scope, tag);
+        let out = f(&entry.key);
+        let _ = HOT.try_with(|hot| hot.borrow_mut().push((hot_tag, entry), HOT_ENTRIES));
+        out
+    }
+
+    fn get_shared(
+        &self,
+        credentials: &Credentials,
+        scope: &CredentialScope<'_>,
+        tag: u64,
+    ) -> Arc<Entry> {
+        let id = credentials.secret_id();
+        let mut seen = None;
         if let Ok(entries) = self.entries.read() {
-            if let Some(e) = entries.iter().find(|e| e.matches(id, scope)) {
+            if let Some(e) = find(&entries.slots, tag, id, scope) {
                 return e.clone();
             }
+            seen = Some(entries.pushes);
         }
-        let mut date = [0u8; 8];
-        date.copy_from_slice(scope.date().as_bytes());
-        let entry = Entry {
-            secret_id: *id,
-            date,
-            region: scope.region().into(),
-            service: scope.service().into(),
-            key: SigningKey::from_chain(&SigningKeyChain::derive_scope(
-                credentials.secret(),
-                scope,
-            )),
-        };
+        // Derived outside the lock: other threads keep hitting meanwhile.
+        let entry = Arc::new(Entry::new(self.id, credentials, scope));
         if let Ok(mut entries) = self.entries.write() {
-            if !entries.iter().any(|e| e.matches(id, scope)) {
-                if entries.len() >= self.capacity {
-                    entries.remove(0);
+            // Another thread may have added it meanwhile: then use its entry.
+            if seen != Some(entries.pushes) {
+                if let Some(e) = find(&entries.slots, tag, id, scope) {
+                    return e.clone();
                 }
-                entries.push(entry.clone());
             }
+            entries.push((tag, entry.clone()), self.capacity);
         }
         entry
     }

@@ -19,6 +19,7 @@ impl<T: Copy + Default, const N: usize> SmallVec<T, N> {
         }
     }
 
+    #[inline]
     pub(crate) fn push(&mut self, item: T) {
         if self.len < N {
             self.inline[self.len] = item;
@@ -79,6 +80,29 @@ pub(crate) fn copy_into(dst: &mut [u8], src: &[u8]) {
     }
 }
 
+/// `HEX_PAIRS[b]`: the two lowercase hex digits of byte `b`.
+const HEX_PAIRS: [[u8; 2]; 256] = {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut t = [[0u8; 2]; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = [DIGITS[b >> 4], DIGITS[b & 15]];
+        b += 1;
+    }
+    t
+};
+
+/// Lowercase hex of a SHA-256 output, one table lookup per byte (the
+/// general-purpose `hex` crate goes nibble by nibble through an iterator).
+#[inline]
+pub(crate) fn hex32(bytes: &[u8; 32]) -> [u8; 64] {
+    let mut out = [0u8; 64];
+    for (pair, &b) in out.chunks_exact_mut(2).zip(bytes) {
+        pair.copy_from_slice(&HEX_PAIRS[usize::from(b)]);
+    }
+    out
+}
+
 /// An output buffer on the heap, sized up front: one allocation for the
 /// whole output, and writes without a capacity check per byte.
 pub(crate) struct OutBuf {
@@ -109,7 +133,7 @@ impl OutBuf {
 }
 
 impl Sink for OutBuf {
-    #[inline]
+    #[inline(always)]
     fn put(&mut self, bytes: &[u8]) {
         let end = self.len + bytes.len();
         if end > self.bytes.len() {
@@ -152,7 +176,7 @@ impl<const N: usize> SmallBuf<N> {
 }
 
 impl<const N: usize> Sink for SmallBuf<N> {
-    #[inline]
+    #[inline(always)]
     fn put(&mut self, bytes: &[u8]) {
         if self.heap.is_empty() && self.len + bytes.len() <= N {
             copy_into(&mut self.inline[self.len..self.len + bytes.len()], bytes);
@@ -196,6 +220,13 @@ mod tests {
         out.put(b"defgh");
         assert_eq!(out.as_bytes(), b"abcdefgh");
         assert_eq!(out.into_vec(), b"abcdefgh");
+    }
+
+    #[test]
+    fn hex32_matches_the_hex_crate() {
+        let bytes: [u8; 32] = std::array::from_fn(|i| (i * 37 + 5) as u8);
+        assert_eq!(hex32(&bytes).as_slice(), hex::encode(bytes).as_bytes());
+        assert_eq!(&hex32(&[0xff; 32])[..4], b"ffff");
     }
 
     #[test]

@@ -105,6 +105,7 @@ impl<'a> CredentialScope<'a> {
         self.service
     }
 
+    #[inline]
     pub(crate) fn write<S: Sink + ?Sized>(&self, sink: &mut S) {
         sink.put_str(self.date);
         sink.put(b"/");
@@ -138,8 +139,5 @@ pub(crate) fn write<S: Sink + ?Sized>(
     sink.put(b"\n");
     scope.write(sink);
     sink.put(b"\n");
-    let mut hex = [0u8; 64];
-    // Cannot fail: the buffer is exactly twice the input length.
-    let _ = hex::encode_to_slice(canonical_request_hash, &mut hex);
-    sink.put(&hex);
+    sink.put(&crate::small::hex32(canonical_request_hash));
 }

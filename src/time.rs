@@ -190,6 +190,11 @@ impl SigningTime {
         &self.amz_date()[..8]
     }
 
+    /// `YYYYMMDDTHHMMSSZ` as bytes, without a UTF-8 check (hot path).
+    pub(crate) fn amz_date_bytes(&self) -> &[u8; 16] {
+        &self.amz_date
+    }
+
     /// The same instant as a [`time::OffsetDateTime`] in UTC.
     ///
     /// ```

@@ -14,9 +14,39 @@ pub(crate) struct Header<'a> {
     pub(crate) value: &'a str,
 }
 
+/// `TCHAR[b]`: whether byte `b` is an RFC 9110 `tchar` (one lookup per
+/// byte instead of a scan of the punctuation list).
+const TCHAR: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric()
+            || matches!(
+                c,
+                b'!' | b'#'
+                    | b'$'
+                    | b'%'
+                    | b'&'
+                    | b'\''
+                    | b'*'
+                    | b'+'
+                    | b'-'
+                    | b'.'
+                    | b'^'
+                    | b'_'
+                    | b'`'
+                    | b'|'
+                    | b'~'
+            );
+        b += 1;
+    }
+    t
+};
+
 /// RFC 9110 `tchar`.
 fn is_tchar(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+    TCHAR[usize::from(b)]
 }
 
 /// Whether `s` is an RFC 9110 token (header names, methods).
@@ -32,6 +62,10 @@ pub(crate) fn validate(name: &str, value: &str) -> Result<(), Error> {
         return Err(Error::InvalidHeaderName(name.escape_debug().to_string()));
     }
     let v = value.as_bytes();
+    // The usual value has no control byte at all: one pass, no lookahead.
+    if !v.iter().any(|&b| b < 0x20 || b == 0x7f) {
+        return Ok(());
+    }
     for (i, &b) in v.iter().enumerate() {
         let ok = match b {
             b'\t' => true,
@@ -53,6 +87,11 @@ fn is_ws(b: u8) -> bool {
 /// Writes `value` trimmed, each run of whitespace (obs-fold included) as one space.
 pub(crate) fn write_value<S: Sink + ?Sized>(sink: &mut S, value: &str) {
     let v = value.as_bytes();
+    // Most values (hosts, dates, hashes) have no whitespace at all.
+    if !v.iter().any(|&b| is_ws(b)) {
+        sink.put(v);
+        return;
+    }
     let mut words = v.split(|&b| is_ws(b)).filter(|w| !w.is_empty());
     if let Some(first) = words.next() {
         sink.put(first);
@@ -64,6 +103,7 @@ pub(crate) fn write_value<S: Sink + ?Sized>(sink: &mut S, value: &str) {
 }
 
 /// Writes `name` in lowercase.
+#[inline]
 pub(crate) fn write_name<S: Sink + ?Sized>(sink: &mut S, name: &str) {
     let b = name.as_bytes();
     if !b.iter().any(u8::is_ascii_uppercase) {
@@ -75,10 +115,18 @@ pub(crate) fn write_name<S: Sink + ?Sized>(sink: &mut S, name: &str) {
     }
 }
 
+/// Compares names case-insensitively (as their lowercase forms).
 fn cmp_names(a: &str, b: &str) -> Ordering {
-    a.bytes()
-        .map(|c| c.to_ascii_lowercase())
-        .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    for (x, y) in a.iter().zip(b) {
+        if x != y {
+            let (x, y) = (x.to_ascii_lowercase(), y.to_ascii_lowercase());
+            if x != y {
+                return x.cmp(&y);
+            }
+        }
+    }
+    a.len().cmp(&b.len())
 }
 
 /// Sorts by lowercase name; equal names keep their arrival order.
@@ -155,6 +203,30 @@ mod tests {
             "host:example.amazonaws.com\nmy-header1:value4,value1,value3,value1\nmy-header2:\"a b c\"\n"
         );
         assert_eq!(s, "host;my-header1;my-header2");
+    }
+
+    #[test]
+    fn name_order_is_that_of_lowercase_names() {
+        let names = [
+            "a",
+            "A",
+            "ab",
+            "aB",
+            "B",
+            "b-",
+            "b_",
+            "B-C",
+            "x-amz-date",
+            "X-Amz-D",
+            "",
+        ];
+        for a in names {
+            for b in names {
+                let lower = a.to_ascii_lowercase().cmp(&b.to_ascii_lowercase());
+                assert_eq!(cmp_names(a, b), lower, "{a} {b}");
+            }
+        }
+        assert!(is_token("x-amz-meta-a!#$%&'*+.^_`|~") && !is_token("a b") && !is_token("a:b"));
     }
 
     #[test]

@@ -46,6 +46,9 @@ pub(crate) struct CanonicalRequest<'a> {
     pub(crate) query: CanonicalQuery<'a>,
     /// Sorted with [`headers::sort`].
     pub(crate) headers: &'a [Header<'a>],
+    /// `headers` rendered by [`headers::write_signed`] (the signer needs the
+    /// list again for its output, so it is rendered once).
+    pub(crate) signed_headers: &'a [u8],
     pub(crate) payload_hash: &'a str,
     pub(crate) settings: &'a SigningSettings,
 }
@@ -66,7 +69,7 @@ impl CanonicalRequest<'_> {
         sink.put(b"\n");
         headers::write_canonical(sink, self.headers);
         sink.put(b"\n");
-        headers::write_signed(sink, self.headers);
+        sink.put(self.signed_headers);
         sink.put(b"\n");
         sink.put_str(self.payload_hash);
     }

@@ -75,6 +75,7 @@ impl<'a> Component<'a> {
         }
     }
 
+    #[inline]
     pub(crate) fn write<S: Sink + ?Sized>(&self, sink: &mut S) {
         match *self {
             Component::Raw(s) => encode(sink, s, false),
@@ -131,6 +132,11 @@ pub(crate) fn validate_encoded(query: &str) -> Result<(), Error> {
 /// Sorts by encoded name, then encoded value (bytewise); repeated names stay.
 pub(crate) fn sort(params: &mut [Param<'_>]) {
     params.sort_unstable_by(Param::cmp_canonical);
+}
+
+/// Whether `a` may precede `b` in a sorted list.
+pub(crate) fn in_order(a: &Param<'_>, b: &Param<'_>) -> bool {
+    a.cmp_canonical(b) != Ordering::Greater
 }
 
 /// Writes `name=value&...` for params that are already sorted.

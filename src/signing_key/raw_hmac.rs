@@ -1,0 +1,170 @@
+//! HMAC-SHA256 on bare SHA-256 states, on top of `sha2`'s block function.
+//!
+//! Signing is a chain of short HMACs (four for a key, one per signature), so
+//! the generic buffering of `hmac`/`digest` costs as much as the arithmetic
+//! around each compression. Here a keyed HMAC is two 40-byte states (after
+//! the ipad and opad blocks), and finishing one is: whole blocks straight
+//! from the input, then one or two padded blocks built on the stack.
+//! Tested against the `hmac` crate below.
+
+use sha2::block_api::compress256;
+
+/// The SHA-256 initial hash value (FIPS 180-4, 5.3.3).
+const IV: [u32; 8] = [
+    0x6a09_e667,
+    0xbb67_ae85,
+    0x3c6e_f372,
+    0xa54f_f53a,
+    0x510e_527f,
+    0x9b05_688c,
+    0x1f83_d9ab,
+    0x5be0_cd19,
+];
+
+/// A SHA-256 state after whole blocks only.
+#[derive(Clone, Copy)]
+pub(crate) struct State {
+    h: [u32; 8],
+    /// Bytes absorbed so far (a multiple of 64).
+    len: u64,
+}
+
+impl State {
+    /// The initial state.
+    pub(crate) fn new() -> Self {
+        State { h: IV, len: 0 }
+    }
+
+    /// Absorbs whole blocks.
+    #[inline]
+    pub(crate) fn absorb(&mut self, blocks: &[[u8; 64]]) {
+        compress256(&mut self.h, blocks);
+        self.len += 64 * blocks.len() as u64;
+    }
+
+    /// The state after one block.
+    fn after_block(block: &[u8; 64]) -> Self {
+        let mut h = IV;
+        compress256(&mut h, std::slice::from_ref(block));
+        State { h, len: 64 }
+    }
+
+    /// Absorbs `data`, pads, and returns the digest.
+    pub(crate) fn finish(mut self, data: &[u8]) -> [u8; 32] {
+        let (blocks, tail) = data.as_chunks::<64>();
+        compress256(&mut self.h, blocks);
+        let bits = (self.len + data.len() as u64).wrapping_mul(8);
+        // The tail, 0x80, zeros, and the length in bits: one block, or two
+        // when the tail leaves fewer than 9 bytes.
+        let mut last = [[0u8; 64]; 2];
+        let n = if tail.len() < 56 { 1 } else { 2 };
+        let flat = last.as_flattened_mut();
+        flat[..tail.len()].copy_from_slice(tail);
+        flat[tail.len()] = 0x80;
+        flat[n * 64 - 8..n * 64].copy_from_slice(&bits.to_be_bytes());
+        compress256(&mut self.h, &last[..n]);
+        let mut out = [0u8; 32];
+        for (o, w) in out.chunks_exact_mut(4).zip(self.h) {
+            o.copy_from_slice(&w.to_be_bytes());
+        }
+        out
+    }
+}
+
+/// An HMAC-SHA256 key with its setup done (RFC 2104): the states after the
+/// `key ^ ipad` and `key ^ opad` blocks. `Copy`: using it copies 80 bytes.
+#[derive(Clone, Copy)]
+pub(crate) struct HmacKey {
+    inner: State,
+    outer: State,
+}
+
+impl HmacKey {
+    pub(crate) fn new(key: &[u8]) -> Self {
+        let mut k = [0u8; 64];
+        if key.len() > 64 {
+            // Longer keys are replaced by their hash.
+            k[..32].copy_from_slice(&sha256(key));
+        } else {
+            k[..key.len()].copy_from_slice(key);
+        }
+        let ipad = k.map(|b| b ^ 0x36);
+        let opad = k.map(|b| b ^ 0x5c);
+        HmacKey {
+            inner: State::after_block(&ipad),
+            outer: State::after_block(&opad),
+        }
+    }
+
+    /// `HMAC-SHA256(key, data)`.
+    #[inline]
+    pub(crate) fn mac(&self, data: &[u8]) -> [u8; 32] {
+        let inner = self.inner.finish(data);
+        self.outer.finish(&inner)
+    }
+}
+
+fn sha256(data: &[u8]) -> [u8; 32] {
+    State::new().finish(data)
+}
+
+/// `HMAC-SHA256(key, data)` with a one-off key.
+pub(crate) fn hmac(key: &[u8], data: &[u8]) -> [u8; 32] {
+    HmacKey::new(key).mac(data)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hmac::{KeyInit, Mac};
+    use sha2::{Digest, Sha256};
+
+    fn reference(key: &[u8], data: &[u8]) -> [u8; 32] {
+        let mut m = hmac::Hmac::<Sha256>::new_from_slice(key).unwrap();
+        m.update(data);
+        m.finalize().into_bytes().into()
+    }
+
+    #[test]
+    fn matches_the_hmac_crate_at_every_boundary() {
+        let bytes: Vec<u8> = (0..300u32).map(|i| (i * 31 + 7) as u8).collect();
+        for key_len in [0, 1, 31, 32, 33, 55, 56, 63, 64, 65, 100, 128, 200] {
+            let key = &bytes[..key_len];
+            let k = HmacKey::new(key);
+            for data_len in (0..=200).chain([255, 256, 257, 300]) {
+                let data = &bytes[bytes.len() - data_len..];
+                assert_eq!(k.mac(data), reference(key, data), "{key_len} {data_len}");
+            }
+        }
+    }
+
+    #[test]
+    fn plain_hash_matches_sha2() {
+        for n in [0, 1, 55, 56, 63, 64, 65, 119, 120, 128, 300] {
+            let data = vec![0xa5u8; n];
+            assert_eq!(
+                sha256(&data),
+                <[u8; 32]>::from(Sha256::digest(&data)),
+                "{n}"
+            );
+        }
+    }
+
+    #[test]
+    fn absorbed_blocks_count_in_the_length() {
+        let data = vec![0x5au8; 64 * 5 + 17];
+        let mut s = State::new();
+        let (blocks, tail) = data.as_chunks::<64>();
+        s.absorb(&blocks[..2]);
+        s.absorb(&blocks[2..]);
+        assert_eq!(s.finish(tail), <[u8; 32]>::from(Sha256::digest(&data)));
+    }
+
+    #[test]
+    fn rfc4231_case_2() {
+        assert_eq!(
+            hex::encode(hmac(b"Jefe", b"what do ya want for nothing?")),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+    }
+}
