@@ -29,7 +29,6 @@ pub(crate) enum CanonicalQuery<'a> {
     Rendered(&'a [u8]),
 }
 
-/// Everything that goes into a canonical request, already sorted.
 /// The canonical URI: computed from the path, or bytes already rendered for
 /// the URL when they are the same (S3 rules: single encoding, no
 /// normalization).
@@ -39,6 +38,7 @@ pub(crate) enum CanonicalPath<'a> {
     Rendered(&'a [u8]),
 }
 
+/// Everything that goes into a canonical request, already sorted.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct CanonicalRequest<'a> {
     pub(crate) method: &'a str,

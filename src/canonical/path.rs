@@ -135,7 +135,6 @@ pub(crate) fn write_wire<S: Sink + ?Sized>(sink: &mut S, spec: &PathSpec<'_>) {
     }
 }
 
-/// Writes the canonical URI of `spec` under `settings`.
 /// Whether the wire path of `spec` is its canonical URI as well.
 pub(crate) fn wire_is_canonical(spec: &PathSpec<'_>, settings: &SigningSettings) -> bool {
     // The wire form of a key is already the single encoding.
@@ -144,6 +143,7 @@ pub(crate) fn wire_is_canonical(spec: &PathSpec<'_>, settings: &SigningSettings)
         && settings.uri_encoding == UriEncoding::Single
 }
 
+/// Writes the canonical URI of `spec` under `settings`.
 pub(crate) fn write_canonical<S: Sink + ?Sized>(
     sink: &mut S,
     spec: &PathSpec<'_>,

@@ -43,6 +43,7 @@ impl Iterator for CanonicalBytes<'_> {
 }
 
 impl<'a> Component<'a> {
+    /// The bytes of the canonical encoding, lazily.
     fn canonical_bytes(&self) -> CanonicalBytes<'a> {
         match *self {
             Component::Raw(s) => CanonicalBytes::Encode(Encoded::new(Decoded::raw(s))),
@@ -93,12 +94,14 @@ pub(crate) struct Param<'a> {
 }
 
 impl Param<'_> {
+    /// Orders by encoded name, then encoded value.
     fn cmp_canonical(&self, other: &Self) -> Ordering {
         self.name
             .cmp_canonical(&other.name)
             .then_with(|| self.value.cmp_canonical(&other.value))
     }
 
+    /// Whether the decoded name equals `name`, ignoring ASCII case.
     pub(crate) fn name_is(&self, name: &str) -> bool {
         let mut it = self.name.decoded_bytes();
         name.bytes()
