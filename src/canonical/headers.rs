@@ -5,6 +5,7 @@
 use std::cmp::Ordering;
 
 use super::encode::Sink;
+use crate::small::any_byte;
 use crate::Error;
 
 /// A header to be signed, as the caller gave it.
@@ -51,7 +52,7 @@ fn is_tchar(b: u8) -> bool {
 
 /// Whether `s` is an RFC 9110 token (header names, methods).
 pub(crate) fn is_token(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(is_tchar)
+    !s.is_empty() && !any_byte(s.as_bytes(), |b| !is_tchar(b))
 }
 
 /// Checks a header: the name is a token; the value has no control byte
@@ -63,7 +64,7 @@ pub(crate) fn validate(name: &str, value: &str) -> Result<(), Error> {
     }
     let v = value.as_bytes();
     // The usual value has no control byte at all: one pass, no lookahead.
-    if !v.iter().any(|&b| b < 0x20 || b == 0x7f) {
+    if !any_byte(v, |b| b < 0x20 || b == 0x7f) {
         return Ok(());
     }
     for (i, &b) in v.iter().enumerate() {
@@ -87,8 +88,10 @@ fn is_ws(b: u8) -> bool {
 /// Writes `value` trimmed, each run of whitespace (obs-fold included) as one space.
 pub(crate) fn write_value<S: Sink + ?Sized>(sink: &mut S, value: &str) {
     let v = value.as_bytes();
-    // Most values (hosts, dates, hashes) have no whitespace at all.
-    if !v.iter().any(|&b| is_ws(b)) {
+    // Most values (hosts, dates, hashes) have no whitespace at all. Every
+    // whitespace byte is <= 0x20, and so are only the control bytes, which
+    // the general path below handles as well.
+    if !any_byte(v, |b| b <= b' ') {
         sink.put(v);
         return;
     }
@@ -106,7 +109,7 @@ pub(crate) fn write_value<S: Sink + ?Sized>(sink: &mut S, value: &str) {
 #[inline]
 pub(crate) fn write_name<S: Sink + ?Sized>(sink: &mut S, name: &str) {
     let b = name.as_bytes();
-    if !b.iter().any(u8::is_ascii_uppercase) {
+    if !any_byte(b, |c| c.is_ascii_uppercase()) {
         sink.put(b);
         return;
     }
