@@ -55,14 +55,23 @@ impl State {
         compress256(&mut self.h, blocks);
         let bits = (self.len + data.len() as u64).wrapping_mul(8);
         // The tail, 0x80, zeros, and the length in bits: one block, or two
-        // when the tail leaves fewer than 9 bytes.
-        let mut last = [[0u8; 64]; 2];
-        let n = if tail.len() < 56 { 1 } else { 2 };
-        let flat = last.as_flattened_mut();
-        flat[..tail.len()].copy_from_slice(tail);
-        flat[tail.len()] = 0x80;
-        flat[n * 64 - 8..n * 64].copy_from_slice(&bits.to_be_bytes());
-        compress256(&mut self.h, &last[..n]);
+        // when the tail leaves fewer than 9 bytes. The one-block case is
+        // every step of a key derivation (dates, names, 32-byte digests):
+        // it gets its own 64-byte buffer instead of zeroing two blocks.
+        if tail.len() < 56 {
+            let mut last = [0u8; 64];
+            crate::small::copy_into(&mut last[..tail.len()], tail);
+            last[tail.len()] = 0x80;
+            last[56..].copy_from_slice(&bits.to_be_bytes());
+            compress256(&mut self.h, std::slice::from_ref(&last));
+        } else {
+            let mut last = [[0u8; 64]; 2];
+            let flat = last.as_flattened_mut();
+            flat[..tail.len()].copy_from_slice(tail);
+            flat[tail.len()] = 0x80;
+            flat[120..].copy_from_slice(&bits.to_be_bytes());
+            compress256(&mut self.h, &last);
+        }
         let mut out = [0u8; 32];
         for (o, w) in out.chunks_exact_mut(4).zip(self.h) {
             o.copy_from_slice(&w.to_be_bytes());
