@@ -62,10 +62,33 @@ pub struct Signer {
 /// The fixed parts of the `X-Amz-Credential` value, encoded once by the
 /// same [`encode`] as everything else: `{access key id}%2F` and
 /// `%2F{region}%2F{service}%2Faws4_request`. A presign only adds the date.
+///
+/// With them, the signer's own query text for the usual presign (no
+/// parameters from the caller), rendered once by [`query::write_param`] —
+/// the writer of every canonical query — so that a presign copies four
+/// runs of constant text around the date, expiry and signed headers
+/// instead of writing each name, `=` and `&` on its own.
 #[derive(Clone)]
 struct CredentialParts {
     prefix: Box<[u8]>,
     suffix: Box<[u8]>,
+    /// `X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential={prefix}`
+    query_head: Box<[u8]>,
+    /// `{suffix}&X-Amz-Date=`
+    query_date: Box<[u8]>,
+    /// `&X-Amz-Expires=`
+    query_expires: Box<[u8]>,
+    /// `&X-Amz-SignedHeaders=`
+    query_signed_headers: Box<[u8]>,
+}
+
+/// `name={value}` as one of the signer's own parameters (names and values
+/// already canonical).
+fn own_param<'a>(name: &'static str, value: &'a [u8]) -> Param<'a> {
+    Param {
+        name: Component::Canonical(name.as_bytes()),
+        value: Component::Canonical(value),
+    }
 }
 
 impl CredentialParts {
@@ -77,9 +100,36 @@ impl CredentialParts {
         for part in ["/", region, "/", service, "/aws4_request"] {
             encode(&mut suffix, part.as_bytes(), false);
         }
+        // The parameters in canonical order, values cut where a presign
+        // adds its own text.
+        let mut query_head = Vec::new();
+        query::write_param(
+            &mut query_head,
+            true,
+            &own_param("X-Amz-Algorithm", ALGORITHM.as_bytes()),
+        );
+        query::write_param(
+            &mut query_head,
+            false,
+            &own_param("X-Amz-Credential", &prefix),
+        );
+        let mut query_date = suffix.clone();
+        query::write_param(&mut query_date, false, &own_param("X-Amz-Date", b""));
+        let mut query_expires = Vec::new();
+        query::write_param(&mut query_expires, false, &own_param("X-Amz-Expires", b""));
+        let mut query_signed_headers = Vec::new();
+        query::write_param(
+            &mut query_signed_headers,
+            false,
+            &own_param("X-Amz-SignedHeaders", b""),
+        );
         CredentialParts {
             prefix: prefix.into_boxed_slice(),
             suffix: suffix.into_boxed_slice(),
+            query_head: query_head.into_boxed_slice(),
+            query_date: query_date.into_boxed_slice(),
+            query_expires: query_expires.into_boxed_slice(),
+            query_signed_headers: query_signed_headers.into_boxed_slice(),
         }
     }
 
@@ -89,6 +139,35 @@ impl CredentialParts {
         sink.put(&self.prefix);
         sink.put(date);
         sink.put(&self.suffix);
+    }
+
+    /// Writes the signer's own parameters in canonical order, the same text
+    /// as [`query::write`] of them: algorithm, credential, date, expiry,
+    /// the security token when it is signed, signed headers.
+    #[inline]
+    fn write_query<S: Sink + ?Sized>(
+        &self,
+        sink: &mut S,
+        amz_date: &[u8; 16],
+        expires_secs: u64,
+        token: Option<&str>,
+        signed_headers_param: &[u8],
+    ) {
+        sink.put(&self.query_head);
+        sink.put(&amz_date[..8]);
+        sink.put(&self.query_date);
+        sink.put(amz_date);
+        sink.put(&self.query_expires);
+        sink.put_decimal(expires_secs);
+        if let Some(t) = token {
+            let p = Param {
+                name: Component::Canonical(b"X-Amz-Security-Token"),
+                value: Component::Raw(t.as_bytes()),
+            };
+            query::write_param(sink, false, &p);
+        }
+        sink.put(&self.query_signed_headers);
+        sink.put(signed_headers_param);
     }
 }
 
@@ -491,56 +570,41 @@ impl Signer {
         encode(&mut signed_headers_param, signed_headers.as_bytes(), false);
 
         let scope = self.credential_scope(&time);
-        let mut credential = SmallBuf::<96>::new();
-        self.credential_parts
-            .write(&mut credential, &time.amz_date_bytes()[..8]);
-        let mut expires_text = SmallBuf::<20>::new();
-        expires_text.put_decimal(secs);
+        let signed_token = token.filter(|_| !after_signing);
+        let parts = &self.credential_parts;
 
-        // The signer's own parameters, in canonical order (names are
-        // unreserved text; so are the algorithm and the date).
-        let own_param = |name: &'static str, value| Param {
-            name: Component::Canonical(name.as_bytes()),
-            value,
-        };
-        let mut own = [Param::default(); 6];
-        own[0] = own_param(
-            "X-Amz-Algorithm",
-            Component::Canonical(ALGORITHM.as_bytes()),
-        );
-        own[1] = own_param(
-            "X-Amz-Credential",
-            Component::Canonical(credential.as_bytes()),
-        );
-        own[2] = own_param("X-Amz-Date", Component::Canonical(time.amz_date_bytes()));
-        own[3] = own_param(
-            "X-Amz-Expires",
-            Component::Canonical(expires_text.as_bytes()),
-        );
-        let mut n_own = 4;
-        if let Some(t) = token.filter(|_| !after_signing) {
-            own[n_own] = own_param("X-Amz-Security-Token", Component::Raw(t.as_bytes()));
-            n_own += 1;
-        }
-        own[n_own] = own_param(
-            "X-Amz-SignedHeaders",
-            Component::Canonical(signed_headers_param.as_bytes()),
-        );
-        n_own += 1;
-        let own = &own[..n_own];
-
-        // With no parameters from the caller, the signer's own are the whole
-        // (already sorted) list.
-        let mut all = SmallVec::<Param<'_>, 8>::new();
-        let params = if req.query.is_empty() && req.params.is_empty() {
-            debug_assert!(own.is_sorted_by(|a, b| query::in_order(a, b)));
-            own
-        } else {
+        // With no parameters from the caller, the signer's own are the
+        // whole (sorted) query: written from the per-signer text. Otherwise
+        // they are sorted in with the caller's.
+        let own_only = req.query.is_empty() && req.params.is_empty();
+        let mut credential;
+        let mut expires_text;
+        let mut all;
+        let mut params: &[Param<'_>] = &[];
+        if !own_only {
+            credential = SmallBuf::<96>::new();
+            expires_text = SmallBuf::<20>::new();
+            parts.write(&mut credential, &time.amz_date_bytes()[..8]);
+            expires_text.put_decimal(secs);
+            all = SmallVec::<Param<'_>, 16>::new();
             collect_params(&mut all, req)?;
-            all.extend(own.iter().copied());
+            all.push(own_param("X-Amz-Algorithm", ALGORITHM.as_bytes()));
+            all.push(own_param("X-Amz-Credential", credential.as_bytes()));
+            all.push(own_param("X-Amz-Date", time.amz_date_bytes()));
+            all.push(own_param("X-Amz-Expires", expires_text.as_bytes()));
+            if let Some(t) = signed_token {
+                all.push(Param {
+                    name: Component::Canonical(b"X-Amz-Security-Token"),
+                    value: Component::Raw(t.as_bytes()),
+                });
+            }
+            all.push(own_param(
+                "X-Amz-SignedHeaders",
+                signed_headers_param.as_bytes(),
+            ));
             query::sort(all.as_mut_slice());
-            all.as_slice()
-        };
+            params = all.as_slice();
+        }
 
         // One allocation: the URL. Worst case every input byte is %-encoded.
         let inputs = host.as_bytes().len()
@@ -554,7 +618,8 @@ impl Signer {
                 .iter()
                 .map(|(n, v)| n.len() + v.len() + 2)
                 .sum::<usize>()
-            + credential.as_bytes().len()
+            + parts.prefix.len()
+            + parts.suffix.len()
             + signed_headers_param.as_bytes().len()
             + token.map_or(0, str::len);
         let mut url = OutBuf::with_capacity(200 + 3 * inputs);
@@ -565,7 +630,17 @@ impl Signer {
         let path_end = url.len();
         url.put(b"?");
         let query_start = url.len();
-        query::write(&mut url, params);
+        if own_only {
+            parts.write_query(
+                &mut url,
+                time.amz_date_bytes(),
+                secs,
+                signed_token,
+                signed_headers_param.as_bytes(),
+            );
+        } else {
+            query::write(&mut url, params);
+        }
         let creq = CanonicalRequest {
             method: req.method,
             path: if path::wire_is_canonical(&spec, settings) {
@@ -677,4 +752,45 @@ fn collect_params<'a, const N: usize>(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The per-signer query text is what the general path (sorting the
+    /// signer's parameters and writing them with `query::write`) produces.
+    #[test]
+    fn own_query_text_matches_the_general_writer() {
+        let parts = CredentialParts::new("AK+ID~x", "eu-west-1", "s3");
+        let amz_date = *b"20240101T000000Z";
+        for token in [None, Some("tok/+= en")] {
+            let mut credential = Vec::new();
+            parts.write(&mut credential, &amz_date[..8]);
+            let mut signed = Vec::new();
+            encode(&mut signed, b"host;x-amz-meta-a", false);
+            let mut params = vec![
+                own_param("X-Amz-SignedHeaders", &signed),
+                own_param("X-Amz-Expires", b"3600"),
+                own_param("X-Amz-Date", &amz_date),
+                own_param("X-Amz-Credential", &credential),
+                own_param("X-Amz-Algorithm", ALGORITHM.as_bytes()),
+            ];
+            if let Some(t) = token {
+                params.push(Param {
+                    name: Component::Canonical(b"X-Amz-Security-Token"),
+                    value: Component::Raw(t.as_bytes()),
+                });
+            }
+            query::sort(&mut params);
+            let mut general = Vec::new();
+            query::write(&mut general, &params);
+            let mut fast = Vec::new();
+            parts.write_query(&mut fast, &amz_date, 3600, token, &signed);
+            assert_eq!(
+                String::from_utf8(fast).unwrap(),
+                String::from_utf8(general).unwrap()
+            );
+        }
+    }
 }
