@@ -681,7 +681,7 @@ impl Signer {
         let mut text = audit.as_ref().map(|_| Vec::new());
         let hash = creq.hash(text.as_mut());
         let mut sts = SmallBuf::<256>::new();
-        string_to_sign::write(&mut sts, time.amz_date(), scope, &hash);
+        string_to_sign::write(&mut sts, time.amz_date_bytes(), scope, &hash);
         let sig = crate::small::hex32(&self.cache.sign(&self.credentials, scope, sts.as_bytes()));
         if let (Some(a), Some(text)) = (audit, text) {
             a.canonical_request = into_string(text);

@@ -129,13 +129,13 @@ impl fmt::Display for CredentialScope<'_> {
 /// Writes `AWS4-HMAC-SHA256\n{amz_date}\n{scope}\n{hex(hash)}`.
 pub(crate) fn write<S: Sink + ?Sized>(
     sink: &mut S,
-    amz_date: &str,
+    amz_date: &[u8; 16],
     scope: &CredentialScope<'_>,
     canonical_request_hash: &[u8; 32],
 ) {
     sink.put_str(ALGORITHM);
     sink.put(b"\n");
-    sink.put_str(amz_date);
+    sink.put(amz_date);
     sink.put(b"\n");
     scope.write(sink);
     sink.put(b"\n");

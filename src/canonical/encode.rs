@@ -16,6 +16,7 @@ pub(crate) trait Sink {
         self.put(s.as_bytes());
     }
     /// Writes `n` in decimal, without `fmt`.
+    #[inline]
     fn put_decimal(&mut self, mut n: u64) {
         let mut buf = [0u8; 20];
         let mut i = buf.len();
