@@ -216,9 +216,12 @@ impl Endpoint {
 /// wildcard certificates, so they go path style.
 fn is_virtual_host_bucket(bucket: &str) -> bool {
     let b = bucket.as_bytes();
+    // Checked on every signature (host and path both depend on it): the
+    // byte test runs 16 bytes at a time.
     (3..=63).contains(&b.len())
-        && b.iter()
-            .all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
+        && !crate::small::any_byte(b, |c| {
+            !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
+        })
         && b[0] != b'-'
         && b[b.len() - 1] != b'-'
 }

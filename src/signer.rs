@@ -185,6 +185,9 @@ pub(crate) enum PayloadHash {
 }
 
 impl PayloadHash {
+    // Inlined: the caller's payload is usually a known variant, and the
+    // literal cases then cost nothing (no 80-byte `Result` moved around).
+    #[inline]
     pub(crate) fn of(payload: Payload<'_>) -> Result<Self, Error> {
         Ok(match payload {
             Payload::Bytes(b"") => PayloadHash::Literal(EMPTY_SHA256),
