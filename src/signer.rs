@@ -467,27 +467,22 @@ impl Signer {
         let settings = req.settings.unwrap_or(&self.settings);
         let payload = PayloadHash::of(req.payload.unwrap_or(Payload::Bytes(b"")))?;
         let mut host = SmallBuf::<128>::new();
-        req.write_host(&mut host);
+        let spec = req.write_host_for_path(&mut host);
         let token = self.credentials.session_token();
         let sign_token = token.filter(|_| settings.session_token == SessionTokenMode::Signed);
 
+        // Text views taken once (each costs a UTF-8 check).
+        let amz_date = time.amz_date();
+        let payload_hash = payload.as_str();
+
         let mut hdrs = SmallVec::<Header<'_>, 8>::new();
         collect_headers(&mut hdrs, req, settings, Mode::Header, host.as_str())?;
-        hdrs.push(Header {
-            name: "x-amz-date",
-            value: time.amz_date(),
-        });
+        hdrs.push(Header::new("x-amz-date", amz_date));
         if settings.content_sha256_header {
-            hdrs.push(Header {
-                name: "x-amz-content-sha256",
-                value: payload.as_str(),
-            });
+            hdrs.push(Header::new("x-amz-content-sha256", payload_hash));
         }
         if let Some(t) = sign_token {
-            hdrs.push(Header {
-                name: "x-amz-security-token",
-                value: t,
-            });
+            hdrs.push(Header::new("x-amz-security-token", t));
         }
         headers::sort(hdrs.as_mut_slice());
         let hdrs = hdrs.as_slice();
@@ -499,14 +494,14 @@ impl Signer {
         let mut signed_headers = SmallBuf::<128>::new();
         headers::write_signed(&mut signed_headers, hdrs);
 
-        let scope = self.credential_scope(&time);
+        let scope = CredentialScope::trusted(&amz_date[..8], &self.region, &self.service);
         let creq = CanonicalRequest {
             method: req.method,
-            path: CanonicalPath::Spec(req.path_spec()),
+            path: CanonicalPath::Spec(spec),
             query: CanonicalQuery::Params(params.as_slice()),
             headers: hdrs,
             signed_headers: signed_headers.as_bytes(),
-            payload_hash: payload.as_str(),
+            payload_hash,
             settings,
         };
         let signature = self.signature(&creq, &time, &scope, audit.as_deref_mut());
@@ -558,7 +553,7 @@ impl Signer {
             None => PayloadHash::Literal(EMPTY_SHA256),
         };
         let mut host = SmallBuf::<128>::new();
-        req.write_host(&mut host);
+        let spec = req.write_host_for_path(&mut host);
         let token = self.credentials.session_token();
         let after_signing = settings.session_token == SessionTokenMode::AfterSigning;
 
@@ -626,7 +621,6 @@ impl Signer {
             + signed_headers_param.as_bytes().len()
             + token.map_or(0, str::len);
         let mut url = OutBuf::with_capacity(200 + 3 * inputs);
-        let spec = req.path_spec();
         req.write_origin_with_host(&mut url, host.as_bytes());
         let path_start = url.len();
         path::write_wire(&mut url, &spec);
@@ -727,13 +721,10 @@ fn collect_headers<'a, const N: usize>(
         } else if settings.is_excluded(name) {
             continue;
         }
-        out.push(Header { name, value });
+        out.push(Header::new(name, value));
     }
     if !has_host {
-        out.push(Header {
-            name: "host",
-            value: host,
-        });
+        out.push(Header::new("host", host));
     }
     Ok(())
 }
