@@ -151,7 +151,7 @@ impl CredentialParts {
         amz_date: &[u8; 16],
         expires_secs: u64,
         token: Option<&str>,
-        signed_headers_param: &[u8],
+        signed_headers: &[u8],
     ) {
         sink.put(&self.query_head);
         sink.put(&amz_date[..8]);
@@ -167,7 +167,7 @@ impl CredentialParts {
             query::write_param(sink, false, &p);
         }
         sink.put(&self.query_signed_headers);
-        sink.put(signed_headers_param);
+        encode(sink, signed_headers, false);
     }
 }
 
@@ -563,9 +563,6 @@ impl Signer {
         let hdrs = hdrs.as_slice();
         let mut signed_headers = SmallBuf::<128>::new();
         headers::write_signed(&mut signed_headers, hdrs);
-        // The signer's own parameter values are written in canonical form.
-        let mut signed_headers_param = SmallBuf::<128>::new();
-        encode(&mut signed_headers_param, signed_headers.as_bytes(), false);
 
         let scope = self.credential_scope(&time);
         let signed_token = token.filter(|_| !after_signing);
@@ -596,17 +593,20 @@ impl Signer {
                     value: Component::Raw(t.as_bytes()),
                 });
             }
-            all.push(own_param(
-                "X-Amz-SignedHeaders",
-                signed_headers_param.as_bytes(),
-            ));
+            all.push(Param {
+                name: Component::Canonical(b"X-Amz-SignedHeaders"),
+                value: Component::Raw(signed_headers.as_bytes()),
+            });
             query::sort(all.as_mut_slice());
             params = all.as_slice();
         }
 
-        // One allocation: the URL. Worst case every input byte is %-encoded.
-        let inputs = host.as_bytes().len()
-            + req.bucket.map_or(0, str::len)
+        // One allocation: the URL. Worst case every byte of the caller's
+        // text is %-encoded; the host and the credential parts already are.
+        // The constant covers the rest (scheme, parameter names, date,
+        // expiry, signature: under 270 bytes). A tight bound: the buffer is
+        // zeroed up front.
+        let encodable = req.bucket.map_or(0, str::len)
             + match req.target {
                 crate::request::Target::Key(k) | crate::request::Target::Path(k) => k.len(),
             }
@@ -616,11 +616,11 @@ impl Signer {
                 .iter()
                 .map(|(n, v)| n.len() + v.len() + 2)
                 .sum::<usize>()
-            + parts.prefix.len()
-            + parts.suffix.len()
-            + signed_headers_param.as_bytes().len()
+            + signed_headers.as_bytes().len()
             + token.map_or(0, str::len);
-        let mut url = OutBuf::with_capacity(200 + 3 * inputs);
+        let mut url = OutBuf::with_capacity(
+            320 + host.as_bytes().len() + parts.prefix.len() + parts.suffix.len() + 3 * encodable,
+        );
         req.write_origin_with_host(&mut url, host.as_bytes());
         let path_start = url.len();
         path::write_wire(&mut url, &spec);
@@ -633,7 +633,7 @@ impl Signer {
                 time.amz_date_bytes(),
                 secs,
                 signed_token,
-                signed_headers_param.as_bytes(),
+                signed_headers.as_bytes(),
             );
         } else {
             query::write(&mut url, params);
@@ -761,10 +761,12 @@ mod tests {
         for token in [None, Some("tok/+= en")] {
             let mut credential = Vec::new();
             parts.write(&mut credential, &amz_date[..8]);
-            let mut signed = Vec::new();
-            encode(&mut signed, b"host;x-amz-meta-a", false);
+            let signed = b"host;x-amz-meta-a";
             let mut params = vec![
-                own_param("X-Amz-SignedHeaders", &signed),
+                Param {
+                    name: Component::Canonical(b"X-Amz-SignedHeaders"),
+                    value: Component::Raw(signed),
+                },
                 own_param("X-Amz-Expires", b"3600"),
                 own_param("X-Amz-Date", &amz_date),
                 own_param("X-Amz-Credential", &credential),
@@ -780,7 +782,7 @@ mod tests {
             let mut general = Vec::new();
             query::write(&mut general, &params);
             let mut fast = Vec::new();
-            parts.write_query(&mut fast, &amz_date, 3600, token, &signed);
+            parts.write_query(&mut fast, &amz_date, 3600, token, signed);
             assert_eq!(
                 String::from_utf8(fast).unwrap(),
                 String::from_utf8(general).unwrap()

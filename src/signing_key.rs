@@ -8,7 +8,7 @@ use std::sync::{Arc, RwLock};
 
 pub(crate) mod raw_hmac;
 
-use raw_hmac::{hmac, HmacKey};
+use raw_hmac::HmacKey;
 
 use crate::canonical::encode::Sink;
 use crate::small::SmallBuf;
@@ -82,9 +82,9 @@ impl SigningKeyChain {
     /// (the `Credentials` carry the keyed secret) and [`Self::derive`] share it.
     pub(crate) fn from_keyed_secret(k_secret: &KeyedSecret, scope: &CredentialScope<'_>) -> Self {
         let k_date = k_secret.0.mac(scope.date().as_bytes());
-        let k_region = hmac(&k_date, scope.region().as_bytes());
-        let k_service = hmac(&k_region, scope.service().as_bytes());
-        let k_signing = hmac(&k_service, b"aws4_request");
+        let k_region = HmacKey::from_digest(&k_date).mac(scope.region().as_bytes());
+        let k_service = HmacKey::from_digest(&k_region).mac(scope.service().as_bytes());
+        let k_signing = HmacKey::from_digest(&k_service).mac(b"aws4_request");
         SigningKeyChain {
             k_date,
             k_region,
@@ -162,7 +162,7 @@ impl SigningKey {
     /// ```
     pub fn from_chain(chain: &SigningKeyChain) -> Self {
         SigningKey {
-            mac: HmacKey::new(&chain.k_signing),
+            mac: HmacKey::from_digest(&chain.k_signing),
         }
     }
 

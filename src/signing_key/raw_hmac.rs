@@ -105,6 +105,20 @@ impl HmacKey {
         }
     }
 
+    /// The key setup for a 32-byte key (every key-derivation step keys the
+    /// next with a digest): fixed-size copies, no length checks.
+    #[inline]
+    pub(crate) fn from_digest(key: &[u8; 32]) -> Self {
+        let mut k = [0u8; 64];
+        k[..32].copy_from_slice(key);
+        let ipad = k.map(|b| b ^ 0x36);
+        let opad = k.map(|b| b ^ 0x5c);
+        HmacKey {
+            inner: State::after_block(&ipad),
+            outer: State::after_block(&opad),
+        }
+    }
+
     /// `HMAC-SHA256(key, data)`.
     #[inline]
     pub(crate) fn mac(&self, data: &[u8]) -> [u8; 32] {
@@ -118,6 +132,7 @@ fn sha256(data: &[u8]) -> [u8; 32] {
 }
 
 /// `HMAC-SHA256(key, data)` with a one-off key.
+#[cfg(test)]
 pub(crate) fn hmac(key: &[u8], data: &[u8]) -> [u8; 32] {
     HmacKey::new(key).mac(data)
 }
@@ -140,6 +155,9 @@ mod tests {
         for key_len in [0, 1, 31, 32, 33, 55, 56, 63, 64, 65, 100, 128, 200] {
             let key = &bytes[..key_len];
             let k = HmacKey::new(key);
+            if let Ok(digest) = <&[u8; 32]>::try_from(key) {
+                assert_eq!(HmacKey::from_digest(digest).mac(b"x"), reference(key, b"x"));
+            }
             for data_len in (0..=200).chain([255, 256, 257, 300]) {
                 let data = &bytes[bytes.len() - data_len..];
                 assert_eq!(k.mac(data), reference(key, data), "{key_len} {data_len}");
