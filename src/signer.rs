@@ -707,12 +707,19 @@ fn collect_headers<'a, const N: usize>(
     let mut has_host = false;
     for &(name, value) in req.headers {
         headers::validate(name, value)?;
-        let reserved = ["authorization", "x-amz-date", "x-amz-security-token"]
-            .iter()
-            .any(|r| name.eq_ignore_ascii_case(r))
-            || (mode == Mode::Header
-                && settings.content_sha256_header
-                && name.eq_ignore_ascii_case("x-amz-content-sha256"));
+        // By length first: most names are none of these, and are let
+        // through without a comparison.
+        let reserved = match name.len() {
+            13 => name.eq_ignore_ascii_case("authorization"),
+            10 => name.eq_ignore_ascii_case("x-amz-date"),
+            20 => {
+                name.eq_ignore_ascii_case("x-amz-security-token")
+                    || (mode == Mode::Header
+                        && settings.content_sha256_header
+                        && name.eq_ignore_ascii_case("x-amz-content-sha256"))
+            }
+            _ => false,
+        };
         if reserved {
             return Err(Error::Reserved(name.to_ascii_lowercase()));
         }
