@@ -80,6 +80,9 @@ struct CredentialParts {
     query_expires: Box<[u8]>,
     /// `&X-Amz-SignedHeaders=`
     query_signed_headers: Box<[u8]>,
+    /// `/{region}/{service}/aws4_request`: the credential scope after its
+    /// date, for the string to sign.
+    scope_tail: Box<[u8]>,
 }
 
 /// `name={value}` as one of the signer's own parameters (names and values
@@ -123,7 +126,10 @@ impl CredentialParts {
             false,
             &own_param("X-Amz-SignedHeaders", b""),
         );
+        let mut scope_tail = Vec::new();
+        string_to_sign::write_scope_tail(&mut scope_tail, region, service);
         CredentialParts {
+            scope_tail: scope_tail.into_boxed_slice(),
             prefix: prefix.into_boxed_slice(),
             suffix: suffix.into_boxed_slice(),
             query_head: query_head.into_boxed_slice(),
@@ -678,7 +684,12 @@ impl Signer {
         let mut text = audit.as_ref().map(|_| Vec::new());
         let hash = creq.hash(text.as_mut());
         let mut sts = SmallBuf::<256>::new();
-        string_to_sign::write(&mut sts, time.amz_date_bytes(), scope, &hash);
+        string_to_sign::write(
+            &mut sts,
+            time.amz_date_bytes(),
+            &self.credential_parts.scope_tail,
+            &hash,
+        );
         let sig = crate::small::hex32(&self.cache.sign(&self.credentials, scope, sts.as_bytes()));
         if let (Some(a), Some(text)) = (audit, text) {
             a.canonical_request = into_string(text);
