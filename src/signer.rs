@@ -610,8 +610,7 @@ impl Signer {
         // One allocation: the URL. Worst case every byte of the caller's
         // text is %-encoded; the host and the credential parts already are.
         // The constant covers the rest (scheme, parameter names, date,
-        // expiry, signature: under 270 bytes). A tight bound: the buffer is
-        // zeroed up front.
+        // expiry, signature: under 270 bytes).
         let encodable = req.bucket.map_or(0, str::len)
             + match req.target {
                 crate::request::Target::Key(k) | crate::request::Target::Path(k) => k.len(),
