@@ -216,9 +216,12 @@ impl Endpoint {
 /// wildcard certificates, so they go path style.
 fn is_virtual_host_bucket(bucket: &str) -> bool {
     let b = bucket.as_bytes();
+    // Checked on every signature (host and path both depend on it): the
+    // byte test runs 16 bytes at a time.
     (3..=63).contains(&b.len())
-        && b.iter()
-            .all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
+        && !crate::small::any_byte(b, |c| {
+            !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
+        })
         && b[0] != b'-'
         && b[b.len() - 1] != b'-'
 }
@@ -567,7 +570,12 @@ impl<'a> Request<'a> {
     }
 
     pub(crate) fn path_spec(&self) -> PathSpec<'a> {
-        let bucket = if self.virtual_host_bucket().is_some() {
+        self.path_spec_for(self.virtual_host_bucket())
+    }
+
+    /// The path, for the bucket [`Self::virtual_host_bucket`] returned.
+    fn path_spec_for(&self, virtual_host_bucket: Option<&str>) -> PathSpec<'a> {
+        let bucket = if virtual_host_bucket.is_some() {
             None
         } else {
             self.bucket
@@ -578,9 +586,28 @@ impl<'a> Request<'a> {
         }
     }
 
+    /// Writes the `Host` header value and returns the path: the signers
+    /// need both, and both depend on the bucket check, done once here.
+    pub(crate) fn write_host_for_path<S: crate::canonical::encode::Sink + ?Sized>(
+        &self,
+        sink: &mut S,
+    ) -> PathSpec<'a> {
+        let bucket = self.virtual_host_bucket();
+        self.write_host_with(sink, bucket);
+        self.path_spec_for(bucket)
+    }
+
     /// Writes the `Host` header value: `[bucket.]host[:port]`, lowercase.
     pub(crate) fn write_host<S: crate::canonical::encode::Sink + ?Sized>(&self, sink: &mut S) {
-        if let Some(b) = self.virtual_host_bucket() {
+        self.write_host_with(sink, self.virtual_host_bucket());
+    }
+
+    fn write_host_with<S: crate::canonical::encode::Sink + ?Sized>(
+        &self,
+        sink: &mut S,
+        virtual_host_bucket: Option<&str>,
+    ) {
+        if let Some(b) = virtual_host_bucket {
             sink.put_str(b);
             sink.put(b".");
         }

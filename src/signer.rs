@@ -62,10 +62,36 @@ pub struct Signer {
 /// The fixed parts of the `X-Amz-Credential` value, encoded once by the
 /// same [`encode`] as everything else: `{access key id}%2F` and
 /// `%2F{region}%2F{service}%2Faws4_request`. A presign only adds the date.
+///
+/// With them, the signer's own query text for the usual presign (no
+/// parameters from the caller), rendered once by [`query::write_param`] —
+/// the writer of every canonical query — so that a presign copies four
+/// runs of constant text around the date, expiry and signed headers
+/// instead of writing each name, `=` and `&` on its own.
 #[derive(Clone)]
 struct CredentialParts {
     prefix: Box<[u8]>,
     suffix: Box<[u8]>,
+    /// `X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential={prefix}`
+    query_head: Box<[u8]>,
+    /// `{suffix}&X-Amz-Date=`
+    query_date: Box<[u8]>,
+    /// `&X-Amz-Expires=`
+    query_expires: Box<[u8]>,
+    /// `&X-Amz-SignedHeaders=`
+    query_signed_headers: Box<[u8]>,
+    /// `/{region}/{service}/aws4_request`: the credential scope after its
+    /// date, for the string to sign.
+    scope_tail: Box<[u8]>,
+}
+
+/// `name={value}` as one of the signer's own parameters (names and values
+/// already canonical).
+fn own_param<'a>(name: &'static str, value: &'a [u8]) -> Param<'a> {
+    Param {
+        name: Component::Canonical(name.as_bytes()),
+        value: Component::Canonical(value),
+    }
 }
 
 impl CredentialParts {
@@ -77,9 +103,39 @@ impl CredentialParts {
         for part in ["/", region, "/", service, "/aws4_request"] {
             encode(&mut suffix, part.as_bytes(), false);
         }
+        // The parameters in canonical order, values cut where a presign
+        // adds its own text.
+        let mut query_head = Vec::new();
+        query::write_param(
+            &mut query_head,
+            true,
+            &own_param("X-Amz-Algorithm", ALGORITHM.as_bytes()),
+        );
+        query::write_param(
+            &mut query_head,
+            false,
+            &own_param("X-Amz-Credential", &prefix),
+        );
+        let mut query_date = suffix.clone();
+        query::write_param(&mut query_date, false, &own_param("X-Amz-Date", b""));
+        let mut query_expires = Vec::new();
+        query::write_param(&mut query_expires, false, &own_param("X-Amz-Expires", b""));
+        let mut query_signed_headers = Vec::new();
+        query::write_param(
+            &mut query_signed_headers,
+            false,
+            &own_param("X-Amz-SignedHeaders", b""),
+        );
+        let mut scope_tail = Vec::new();
+        string_to_sign::write_scope_tail(&mut scope_tail, region, service);
         CredentialParts {
+            scope_tail: scope_tail.into_boxed_slice(),
             prefix: prefix.into_boxed_slice(),
             suffix: suffix.into_boxed_slice(),
+            query_head: query_head.into_boxed_slice(),
+            query_date: query_date.into_boxed_slice(),
+            query_expires: query_expires.into_boxed_slice(),
+            query_signed_headers: query_signed_headers.into_boxed_slice(),
         }
     }
 
@@ -89,6 +145,35 @@ impl CredentialParts {
         sink.put(&self.prefix);
         sink.put(date);
         sink.put(&self.suffix);
+    }
+
+    /// Writes the signer's own parameters in canonical order, the same text
+    /// as [`query::write`] of them: algorithm, credential, date, expiry,
+    /// the security token when it is signed, signed headers.
+    #[inline]
+    fn write_query<S: Sink + ?Sized>(
+        &self,
+        sink: &mut S,
+        amz_date: &[u8; 16],
+        expires_secs: u64,
+        token: Option<&str>,
+        signed_headers: &[u8],
+    ) {
+        sink.put(&self.query_head);
+        sink.put(&amz_date[..8]);
+        sink.put(&self.query_date);
+        sink.put(amz_date);
+        sink.put(&self.query_expires);
+        sink.put_decimal(expires_secs);
+        if let Some(t) = token {
+            let p = Param {
+                name: Component::Canonical(b"X-Amz-Security-Token"),
+                value: Component::Raw(t.as_bytes()),
+            };
+            query::write_param(sink, false, &p);
+        }
+        sink.put(&self.query_signed_headers);
+        encode(sink, signed_headers, false);
     }
 }
 
@@ -106,6 +191,9 @@ pub(crate) enum PayloadHash {
 }
 
 impl PayloadHash {
+    // Inlined: the caller's payload is usually a known variant, and the
+    // literal cases then cost nothing (no 80-byte `Result` moved around).
+    #[inline]
     pub(crate) fn of(payload: Payload<'_>) -> Result<Self, Error> {
         Ok(match payload {
             Payload::Bytes(b"") => PayloadHash::Literal(EMPTY_SHA256),
@@ -385,27 +473,22 @@ impl Signer {
         let settings = req.settings.unwrap_or(&self.settings);
         let payload = PayloadHash::of(req.payload.unwrap_or(Payload::Bytes(b"")))?;
         let mut host = SmallBuf::<128>::new();
-        req.write_host(&mut host);
+        let spec = req.write_host_for_path(&mut host);
         let token = self.credentials.session_token();
         let sign_token = token.filter(|_| settings.session_token == SessionTokenMode::Signed);
 
+        // Text views taken once (each costs a UTF-8 check).
+        let amz_date = time.amz_date();
+        let payload_hash = payload.as_str();
+
         let mut hdrs = SmallVec::<Header<'_>, 8>::new();
         collect_headers(&mut hdrs, req, settings, Mode::Header, host.as_str())?;
-        hdrs.push(Header {
-            name: "x-amz-date",
-            value: time.amz_date(),
-        });
+        hdrs.push(Header::new("x-amz-date", amz_date));
         if settings.content_sha256_header {
-            hdrs.push(Header {
-                name: "x-amz-content-sha256",
-                value: payload.as_str(),
-            });
+            hdrs.push(Header::new("x-amz-content-sha256", payload_hash));
         }
         if let Some(t) = sign_token {
-            hdrs.push(Header {
-                name: "x-amz-security-token",
-                value: t,
-            });
+            hdrs.push(Header::new("x-amz-security-token", t));
         }
         headers::sort(hdrs.as_mut_slice());
         let hdrs = hdrs.as_slice();
@@ -417,14 +500,14 @@ impl Signer {
         let mut signed_headers = SmallBuf::<128>::new();
         headers::write_signed(&mut signed_headers, hdrs);
 
-        let scope = self.credential_scope(&time);
+        let scope = CredentialScope::trusted(&amz_date[..8], &self.region, &self.service);
         let creq = CanonicalRequest {
             method: req.method,
-            path: CanonicalPath::Spec(req.path_spec()),
+            path: CanonicalPath::Spec(spec),
             query: CanonicalQuery::Params(params.as_slice()),
             headers: hdrs,
             signed_headers: signed_headers.as_bytes(),
-            payload_hash: payload.as_str(),
+            payload_hash,
             settings,
         };
         let signature = self.signature(&creq, &time, &scope, audit.as_deref_mut());
@@ -476,7 +559,7 @@ impl Signer {
             None => PayloadHash::Literal(EMPTY_SHA256),
         };
         let mut host = SmallBuf::<128>::new();
-        req.write_host(&mut host);
+        let spec = req.write_host_for_path(&mut host);
         let token = self.credentials.session_token();
         let after_signing = settings.session_token == SessionTokenMode::AfterSigning;
 
@@ -486,65 +569,49 @@ impl Signer {
         let hdrs = hdrs.as_slice();
         let mut signed_headers = SmallBuf::<128>::new();
         headers::write_signed(&mut signed_headers, hdrs);
-        // The signer's own parameter values are written in canonical form.
-        let mut signed_headers_param = SmallBuf::<128>::new();
-        encode(&mut signed_headers_param, signed_headers.as_bytes(), false);
 
         let scope = self.credential_scope(&time);
-        let mut credential = SmallBuf::<96>::new();
-        self.credential_parts
-            .write(&mut credential, &time.amz_date_bytes()[..8]);
-        let mut expires_text = SmallBuf::<20>::new();
-        expires_text.put_decimal(secs);
+        let signed_token = token.filter(|_| !after_signing);
+        let parts = &self.credential_parts;
 
-        // The signer's own parameters, in canonical order (names are
-        // unreserved text; so are the algorithm and the date).
-        let own_param = |name: &'static str, value| Param {
-            name: Component::Canonical(name.as_bytes()),
-            value,
-        };
-        let mut own = [Param::default(); 6];
-        own[0] = own_param(
-            "X-Amz-Algorithm",
-            Component::Canonical(ALGORITHM.as_bytes()),
-        );
-        own[1] = own_param(
-            "X-Amz-Credential",
-            Component::Canonical(credential.as_bytes()),
-        );
-        own[2] = own_param("X-Amz-Date", Component::Canonical(time.amz_date_bytes()));
-        own[3] = own_param(
-            "X-Amz-Expires",
-            Component::Canonical(expires_text.as_bytes()),
-        );
-        let mut n_own = 4;
-        if let Some(t) = token.filter(|_| !after_signing) {
-            own[n_own] = own_param("X-Amz-Security-Token", Component::Raw(t.as_bytes()));
-            n_own += 1;
-        }
-        own[n_own] = own_param(
-            "X-Amz-SignedHeaders",
-            Component::Canonical(signed_headers_param.as_bytes()),
-        );
-        n_own += 1;
-        let own = &own[..n_own];
-
-        // With no parameters from the caller, the signer's own are the whole
-        // (already sorted) list.
-        let mut all = SmallVec::<Param<'_>, 8>::new();
-        let params = if req.query.is_empty() && req.params.is_empty() {
-            debug_assert!(own.is_sorted_by(|a, b| query::in_order(a, b)));
-            own
-        } else {
+        // With no parameters from the caller, the signer's own are the
+        // whole (sorted) query: written from the per-signer text. Otherwise
+        // they are sorted in with the caller's.
+        let own_only = req.query.is_empty() && req.params.is_empty();
+        let mut credential;
+        let mut expires_text;
+        let mut all;
+        let mut params: &[Param<'_>] = &[];
+        if !own_only {
+            credential = SmallBuf::<96>::new();
+            expires_text = SmallBuf::<20>::new();
+            parts.write(&mut credential, &time.amz_date_bytes()[..8]);
+            expires_text.put_decimal(secs);
+            all = SmallVec::<Param<'_>, 16>::new();
             collect_params(&mut all, req)?;
-            all.extend(own.iter().copied());
+            all.push(own_param("X-Amz-Algorithm", ALGORITHM.as_bytes()));
+            all.push(own_param("X-Amz-Credential", credential.as_bytes()));
+            all.push(own_param("X-Amz-Date", time.amz_date_bytes()));
+            all.push(own_param("X-Amz-Expires", expires_text.as_bytes()));
+            if let Some(t) = signed_token {
+                all.push(Param {
+                    name: Component::Canonical(b"X-Amz-Security-Token"),
+                    value: Component::Raw(t.as_bytes()),
+                });
+            }
+            all.push(Param {
+                name: Component::Canonical(b"X-Amz-SignedHeaders"),
+                value: Component::Raw(signed_headers.as_bytes()),
+            });
             query::sort(all.as_mut_slice());
-            all.as_slice()
-        };
+            params = all.as_slice();
+        }
 
-        // One allocation: the URL. Worst case every input byte is %-encoded.
-        let inputs = host.as_bytes().len()
-            + req.bucket.map_or(0, str::len)
+        // One allocation: the URL. Worst case every byte of the caller's
+        // text is %-encoded; the host and the credential parts already are.
+        // The constant covers the rest (scheme, parameter names, date,
+        // expiry, signature: under 270 bytes).
+        let encodable = req.bucket.map_or(0, str::len)
             + match req.target {
                 crate::request::Target::Key(k) | crate::request::Target::Path(k) => k.len(),
             }
@@ -554,18 +621,28 @@ impl Signer {
                 .iter()
                 .map(|(n, v)| n.len() + v.len() + 2)
                 .sum::<usize>()
-            + credential.as_bytes().len()
-            + signed_headers_param.as_bytes().len()
+            + signed_headers.as_bytes().len()
             + token.map_or(0, str::len);
-        let mut url = OutBuf::with_capacity(200 + 3 * inputs);
-        let spec = req.path_spec();
+        let mut url = OutBuf::with_capacity(
+            320 + host.as_bytes().len() + parts.prefix.len() + parts.suffix.len() + 3 * encodable,
+        );
         req.write_origin_with_host(&mut url, host.as_bytes());
         let path_start = url.len();
         path::write_wire(&mut url, &spec);
         let path_end = url.len();
         url.put(b"?");
         let query_start = url.len();
-        query::write(&mut url, params);
+        if own_only {
+            parts.write_query(
+                &mut url,
+                time.amz_date_bytes(),
+                secs,
+                signed_token,
+                signed_headers.as_bytes(),
+            );
+        } else {
+            query::write(&mut url, params);
+        }
         let creq = CanonicalRequest {
             method: req.method,
             path: if path::wire_is_canonical(&spec, settings) {
@@ -606,7 +683,12 @@ impl Signer {
         let mut text = audit.as_ref().map(|_| Vec::new());
         let hash = creq.hash(text.as_mut());
         let mut sts = SmallBuf::<256>::new();
-        string_to_sign::write(&mut sts, time.amz_date(), scope, &hash);
+        string_to_sign::write(
+            &mut sts,
+            time.amz_date_bytes(),
+            &self.credential_parts.scope_tail,
+            &hash,
+        );
         let sig = crate::small::hex32(&self.cache.sign(&self.credentials, scope, sts.as_bytes()));
         if let (Some(a), Some(text)) = (audit, text) {
             a.canonical_request = into_string(text);
@@ -635,12 +717,19 @@ fn collect_headers<'a, const N: usize>(
     let mut has_host = false;
     for &(name, value) in req.headers {
         headers::validate(name, value)?;
-        let reserved = ["authorization", "x-amz-date", "x-amz-security-token"]
-            .iter()
-            .any(|r| name.eq_ignore_ascii_case(r))
-            || (mode == Mode::Header
-                && settings.content_sha256_header
-                && name.eq_ignore_ascii_case("x-amz-content-sha256"));
+        // By length first: most names are none of these, and are let
+        // through without a comparison.
+        let reserved = match name.len() {
+            13 => name.eq_ignore_ascii_case("authorization"),
+            10 => name.eq_ignore_ascii_case("x-amz-date"),
+            20 => {
+                name.eq_ignore_ascii_case("x-amz-security-token")
+                    || (mode == Mode::Header
+                        && settings.content_sha256_header
+                        && name.eq_ignore_ascii_case("x-amz-content-sha256"))
+            }
+            _ => false,
+        };
         if reserved {
             return Err(Error::Reserved(name.to_ascii_lowercase()));
         }
@@ -649,13 +738,10 @@ fn collect_headers<'a, const N: usize>(
         } else if settings.is_excluded(name) {
             continue;
         }
-        out.push(Header { name, value });
+        out.push(Header::new(name, value));
     }
     if !has_host {
-        out.push(Header {
-            name: "host",
-            value: host,
-        });
+        out.push(Header::new("host", host));
     }
     Ok(())
 }
@@ -677,4 +763,47 @@ fn collect_params<'a, const N: usize>(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The per-signer query text is what the general path (sorting the
+    /// signer's parameters and writing them with `query::write`) produces.
+    #[test]
+    fn own_query_text_matches_the_general_writer() {
+        let parts = CredentialParts::new("AK+ID~x", "eu-west-1", "s3");
+        let amz_date = *b"20240101T000000Z";
+        for token in [None, Some("tok/+= en")] {
+            let mut credential = Vec::new();
+            parts.write(&mut credential, &amz_date[..8]);
+            let signed = b"host;x-amz-meta-a";
+            let mut params = vec![
+                Param {
+                    name: Component::Canonical(b"X-Amz-SignedHeaders"),
+                    value: Component::Raw(signed),
+                },
+                own_param("X-Amz-Expires", b"3600"),
+                own_param("X-Amz-Date", &amz_date),
+                own_param("X-Amz-Credential", &credential),
+                own_param("X-Amz-Algorithm", ALGORITHM.as_bytes()),
+            ];
+            if let Some(t) = token {
+                params.push(Param {
+                    name: Component::Canonical(b"X-Amz-Security-Token"),
+                    value: Component::Raw(t.as_bytes()),
+                });
+            }
+            query::sort(&mut params);
+            let mut general = Vec::new();
+            query::write(&mut general, &params);
+            let mut fast = Vec::new();
+            parts.write_query(&mut fast, &amz_date, 3600, token, signed);
+            assert_eq!(
+                String::from_utf8(fast).unwrap(),
+                String::from_utf8(general).unwrap()
+            );
+        }
+    }
 }

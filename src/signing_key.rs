@@ -8,7 +8,7 @@ use std::sync::{Arc, RwLock};
 
 pub(crate) mod raw_hmac;
 
-use raw_hmac::{hmac, HmacKey};
+use raw_hmac::HmacKey;
 
 use crate::canonical::encode::Sink;
 use crate::small::SmallBuf;
@@ -82,9 +82,9 @@ impl SigningKeyChain {
     /// (the `Credentials` carry the keyed secret) and [`Self::derive`] share it.
     pub(crate) fn from_keyed_secret(k_secret: &KeyedSecret, scope: &CredentialScope<'_>) -> Self {
         let k_date = k_secret.0.mac(scope.date().as_bytes());
-        let k_region = hmac(&k_date, scope.region().as_bytes());
-        let k_service = hmac(&k_region, scope.service().as_bytes());
-        let k_signing = hmac(&k_service, b"aws4_request");
+        let k_region = HmacKey::from_digest(&k_date).mac(scope.region().as_bytes());
+        let k_service = HmacKey::from_digest(&k_region).mac(scope.service().as_bytes());
+        let k_signing = HmacKey::from_digest(&k_service).mac(b"aws4_request");
         SigningKeyChain {
             k_date,
             k_region,
@@ -162,7 +162,7 @@ impl SigningKey {
     /// ```
     pub fn from_chain(chain: &SigningKeyChain) -> Self {
         SigningKey {
-            mac: HmacKey::new(&chain.k_signing),
+            mac: HmacKey::from_digest(&chain.k_signing),
         }
     }
 
@@ -265,54 +265,74 @@ static NEXT_CACHE_ID: AtomicU64 = AtomicU64::new(1);
 const HOT_ENTRIES: usize = 4;
 
 /// A small FIFO ring of entries: `next` is the slot replaced when full, so
-/// eviction never shifts the others.
-struct Ring<T> {
-    slots: Vec<T>,
+/// eviction never shifts the others. Each entry's tag sits in a separate
+/// array, so a lookup scans plain `u64`s (eight at a time, see [`find`])
+/// and follows a pointer only on a (near-certain) match.
+struct Ring {
+    tags: Vec<u64>,
+    entries: Vec<Arc<Entry>>,
     next: usize,
     /// Items pushed so far: a writer that saw the same count under a read
     /// lock knows nothing was added since, and skips a second scan.
     pushes: u64,
 }
 
-impl<T> Ring<T> {
+impl Ring {
     const fn new() -> Self {
         Ring {
-            slots: Vec::new(),
+            tags: Vec::new(),
+            entries: Vec::new(),
             next: 0,
             pushes: 0,
         }
     }
 
-    /// Adds `item`, dropping the oldest one when `capacity` is reached.
-    fn push(&mut self, item: T, capacity: usize) {
+    fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Adds `entry` with its `tag`, dropping the oldest one when
+    /// `capacity` is reached.
+    fn push(&mut self, tag: u64, entry: Arc<Entry>, capacity: usize) {
         self.pushes += 1;
-        if self.slots.len() < capacity {
-            self.slots.push(item);
+        if self.entries.len() < capacity {
+            self.tags.push(tag);
+            self.entries.push(entry);
         } else {
-            self.slots[self.next] = item;
+            self.tags[self.next] = tag;
+            self.entries[self.next] = entry;
             self.next = (self.next + 1) % capacity;
         }
+    }
+
+    /// The first entry with `tag` whose full key matches. A miss (every
+    /// lookup of a new key) reads all tags: eight at a time with no early
+    /// exit inside a group, so the compiler compares them in vectors.
+    fn find(
+        &self,
+        tag: u64,
+        secret_id: &[u8; 32],
+        scope: &CredentialScope<'_>,
+    ) -> Option<&Arc<Entry>> {
+        let (groups, _) = self.tags.as_chunks::<8>();
+        let mut start = 0;
+        for group in groups {
+            if group.iter().fold(false, |any, &t| any | (t == tag)) {
+                break;
+            }
+            start += 8;
+        }
+        self.tags[start..]
+            .iter()
+            .zip(&self.entries[start..])
+            .filter(|(t, _)| **t == tag)
+            .map(|(_, e)| e)
+            .find(|e| e.matches(secret_id, scope))
     }
 }
 
 thread_local! {
-    static HOT: RefCell<Ring<(u64, Arc<Entry>)>> = const { RefCell::new(Ring::new()) };
-}
-
-/// The first entry of `slots` with `tag` whose full key matches. Tags sit
-/// next to the pointers, so a scan reads one array and follows a pointer
-/// only on a (near-certain) match.
-fn find<'e>(
-    slots: &'e [(u64, Arc<Entry>)],
-    tag: u64,
-    secret_id: &[u8; 32],
-    scope: &CredentialScope<'_>,
-) -> Option<&'e Arc<Entry>> {
-    slots
-        .iter()
-        .filter(|(t, _)| *t == tag)
-        .map(|(_, e)| e)
-        .find(|e| e.matches(secret_id, scope))
+    static HOT: RefCell<Ring> = const { RefCell::new(Ring::new()) };
 }
 
 /// A cache of signing keys shared across threads, keyed by (secret, date,
@@ -334,7 +354,7 @@ fn find<'e>(
 /// ```
 pub struct SigningKeyCache {
     id: u64,
-    entries: RwLock<Ring<(u64, Arc<Entry>)>>,
+    entries: RwLock<Ring>,
     capacity: usize,
 }
 
@@ -381,7 +401,7 @@ impl SigningKeyCache {
     /// assert_eq!(awsig::SigningKeyCache::new().len(), 0);
     /// ```
     pub fn len(&self) -> usize {
-        self.entries.read().map(|e| e.slots.len()).unwrap_or(0)
+        self.entries.read().map(|e| e.len()).unwrap_or(0)
     }
 
     /// Whether the cache is empty.
@@ -434,7 +454,7 @@ impl SigningKeyCache {
         let hot_tag = tag ^ self.id.rotate_left(47);
         let hot = HOT.try_with(|hot| {
             let hot = hot.borrow();
-            find(&hot.slots, hot_tag, id, scope)
+            hot.find(hot_tag, id, scope)
                 .filter(|e| e.cache == self.id)
                 .map(|e| f(&e.key))
         });
@@ -443,7 +463,7 @@ impl SigningKeyCache {
         }
         let entry = self.get_shared(credentials, scope, tag);
         let out = f(&entry.key);
-        let _ = HOT.try_with(|hot| hot.borrow_mut().push((hot_tag, entry), HOT_ENTRIES));
+        let _ = HOT.try_with(|hot| hot.borrow_mut().push(hot_tag, entry, HOT_ENTRIES));
         out
     }
 
@@ -456,7 +476,7 @@ impl SigningKeyCache {
         let id = credentials.secret_id();
         let mut seen = None;
         if let Ok(entries) = self.entries.read() {
-            if let Some(e) = find(&entries.slots, tag, id, scope) {
+            if let Some(e) = entries.find(tag, id, scope) {
                 return e.clone();
             }
             seen = Some(entries.pushes);
@@ -466,11 +486,11 @@ impl SigningKeyCache {
         if let Ok(mut entries) = self.entries.write() {
             // Another thread may have added it meanwhile: then use its entry.
             if seen != Some(entries.pushes) {
-                if let Some(e) = find(&entries.slots, tag, id, scope) {
+                if let Some(e) = entries.find(tag, id, scope) {
                     return e.clone();
                 }
             }
-            entries.push((tag, entry.clone()), self.capacity);
+            entries.push(tag, entry.clone(), self.capacity);
         }
         entry
     }

@@ -108,12 +108,18 @@ impl<'a> CredentialScope<'a> {
     #[inline]
     pub(crate) fn write<S: Sink + ?Sized>(&self, sink: &mut S) {
         sink.put_str(self.date);
-        sink.put(b"/");
-        sink.put_str(self.region);
-        sink.put(b"/");
-        sink.put_str(self.service);
-        sink.put(b"/aws4_request");
+        write_scope_tail(sink, self.region, self.service);
     }
+}
+
+/// Writes `/{region}/{service}/aws4_request`: the scope after the date,
+/// the same for every signature of a signer (which renders it once).
+pub(crate) fn write_scope_tail<S: Sink + ?Sized>(sink: &mut S, region: &str, service: &str) {
+    sink.put(b"/");
+    sink.put_str(region);
+    sink.put(b"/");
+    sink.put_str(service);
+    sink.put(b"/aws4_request");
 }
 
 impl fmt::Display for CredentialScope<'_> {
@@ -126,18 +132,45 @@ impl fmt::Display for CredentialScope<'_> {
     }
 }
 
-/// Writes `AWS4-HMAC-SHA256\n{amz_date}\n{scope}\n{hex(hash)}`.
+/// The first line of every string to sign.
+const ALGORITHM_LINE: &[u8] = b"AWS4-HMAC-SHA256\n";
+
+/// Writes `AWS4-HMAC-SHA256\n{amz_date}\n{scope}\n{hex(hash)}`, the scope
+/// as its date (from `amz_date`) and its tail from [`write_scope_tail`]:
+/// six writes per signature.
 pub(crate) fn write<S: Sink + ?Sized>(
     sink: &mut S,
-    amz_date: &str,
-    scope: &CredentialScope<'_>,
+    amz_date: &[u8; 16],
+    scope_tail: &[u8],
     canonical_request_hash: &[u8; 32],
 ) {
-    sink.put_str(ALGORITHM);
+    sink.put(ALGORITHM_LINE);
+    sink.put(amz_date);
     sink.put(b"\n");
-    sink.put_str(amz_date);
-    sink.put(b"\n");
-    scope.write(sink);
+    sink.put(&amz_date[..8]);
+    sink.put(scope_tail);
     sink.put(b"\n");
     sink.put(&crate::small::hex32(canonical_request_hash));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn string_to_sign_layout() {
+        assert_eq!(ALGORITHM_LINE, format!("{ALGORITHM}\n").as_bytes());
+        let mut tail = Vec::new();
+        write_scope_tail(&mut tail, "us-east-1", "s3");
+        let mut sts = Vec::new();
+        write(&mut sts, b"20130524T000000Z", &tail, &[0xab; 32]);
+        let scope = CredentialScope::new("20130524", "us-east-1", "s3").unwrap();
+        assert_eq!(
+            String::from_utf8(sts).unwrap(),
+            format!(
+                "AWS4-HMAC-SHA256\n20130524T000000Z\n{scope}\n{}",
+                "ab".repeat(32)
+            )
+        );
+    }
 }

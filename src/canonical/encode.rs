@@ -15,21 +15,40 @@ pub(crate) trait Sink {
     fn put_str(&mut self, s: &str) {
         self.put(s.as_bytes());
     }
-    /// Writes `n` in decimal, without `fmt`.
+    /// Writes `n` in decimal, without `fmt`: two digits per division, so
+    /// an expiry like 3600 takes two steps instead of four.
+    #[inline]
     fn put_decimal(&mut self, mut n: u64) {
         let mut buf = [0u8; 20];
         let mut i = buf.len();
-        loop {
+        while n >= 100 {
+            let pair = &DIGIT_PAIRS[2 * (n % 100) as usize..][..2];
+            n /= 100;
+            i -= 2;
+            buf[i..i + 2].copy_from_slice(pair);
+        }
+        if n >= 10 {
+            i -= 2;
+            buf[i..i + 2].copy_from_slice(&DIGIT_PAIRS[2 * n as usize..][..2]);
+        } else {
             i -= 1;
-            buf[i] = b'0' + (n % 10) as u8;
-            n /= 10;
-            if n == 0 {
-                break;
-            }
+            buf[i] = b'0' + n as u8;
         }
         self.put(&buf[i..]);
     }
 }
+
+/// `"00" "01" … "99"`: two decimal digits per lookup.
+const DIGIT_PAIRS: [u8; 200] = {
+    let mut t = [0u8; 200];
+    let mut i = 0;
+    while i < 100 {
+        t[2 * i] = b'0' + (i / 10) as u8;
+        t[2 * i + 1] = b'0' + (i % 10) as u8;
+        i += 1;
+    }
+    t
+};
 
 impl Sink for Sha256 {
     #[inline]
@@ -400,6 +419,15 @@ mod tests {
                 <[u8; 32]>::from(Sha256::digest(&data)),
                 "{split}"
             );
+        }
+    }
+
+    #[test]
+    fn decimals() {
+        for n in [0, 1, 9, 10, 99, 100, 101, 999, 3600, 604_800, u64::MAX] {
+            let mut v = Vec::new();
+            v.put_decimal(n);
+            assert_eq!(String::from_utf8(v).unwrap(), n.to_string());
         }
     }
 

@@ -5,6 +5,7 @@
 use std::cmp::Ordering;
 
 use super::encode::Sink;
+use crate::small::any_byte;
 use crate::Error;
 
 /// A header to be signed, as the caller gave it.
@@ -12,6 +13,42 @@ use crate::Error;
 pub(crate) struct Header<'a> {
     pub(crate) name: &'a str,
     pub(crate) value: &'a str,
+    /// Whether `name` has no uppercase letter. Checked once here: sorting,
+    /// the signed-headers list and the canonical headers all compare or
+    /// write names, and for lowercase ones (the usual case) that is a plain
+    /// byte comparison or copy.
+    lower: bool,
+}
+
+impl<'a> Header<'a> {
+    #[inline]
+    pub(crate) fn new(name: &'a str, value: &'a str) -> Self {
+        Header {
+            name,
+            value,
+            lower: !any_byte(name.as_bytes(), |c| c.is_ascii_uppercase()),
+        }
+    }
+
+    /// Whether two headers have the same (case-insensitive) name.
+    #[inline]
+    fn same_name(&self, other: &Self) -> bool {
+        if self.lower && other.lower {
+            self.name == other.name
+        } else {
+            self.name.eq_ignore_ascii_case(other.name)
+        }
+    }
+
+    /// Writes the name in lowercase.
+    #[inline]
+    fn write_name<S: Sink + ?Sized>(&self, sink: &mut S) {
+        if self.lower {
+            sink.put_str(self.name);
+        } else {
+            write_name(sink, self.name);
+        }
+    }
 }
 
 /// `TCHAR[b]`: whether byte `b` is an RFC 9110 `tchar` (one lookup per
@@ -51,7 +88,7 @@ fn is_tchar(b: u8) -> bool {
 
 /// Whether `s` is an RFC 9110 token (header names, methods).
 pub(crate) fn is_token(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(is_tchar)
+    !s.is_empty() && !any_byte(s.as_bytes(), |b| !is_tchar(b))
 }
 
 /// Checks a header: the name is a token; the value has no control byte
@@ -63,7 +100,7 @@ pub(crate) fn validate(name: &str, value: &str) -> Result<(), Error> {
     }
     let v = value.as_bytes();
     // The usual value has no control byte at all: one pass, no lookahead.
-    if !v.iter().any(|&b| b < 0x20 || b == 0x7f) {
+    if !any_byte(v, |b| b < 0x20 || b == 0x7f) {
         return Ok(());
     }
     for (i, &b) in v.iter().enumerate() {
@@ -87,8 +124,10 @@ fn is_ws(b: u8) -> bool {
 /// Writes `value` trimmed, each run of whitespace (obs-fold included) as one space.
 pub(crate) fn write_value<S: Sink + ?Sized>(sink: &mut S, value: &str) {
     let v = value.as_bytes();
-    // Most values (hosts, dates, hashes) have no whitespace at all.
-    if !v.iter().any(|&b| is_ws(b)) {
+    // Most values (hosts, dates, hashes) have no whitespace at all. Every
+    // whitespace byte is <= 0x20, and so are only the control bytes, which
+    // the general path below handles as well.
+    if !any_byte(v, |b| b <= b' ') {
         sink.put(v);
         return;
     }
@@ -106,7 +145,7 @@ pub(crate) fn write_value<S: Sink + ?Sized>(sink: &mut S, value: &str) {
 #[inline]
 pub(crate) fn write_name<S: Sink + ?Sized>(sink: &mut S, name: &str) {
     let b = name.as_bytes();
-    if !b.iter().any(u8::is_ascii_uppercase) {
+    if !any_byte(b, |c| c.is_ascii_uppercase()) {
         sink.put(b);
         return;
     }
@@ -129,29 +168,49 @@ fn cmp_names(a: &str, b: &str) -> Ordering {
     a.len().cmp(&b.len())
 }
 
+/// Byte order. Header names mostly differ within their first eight bytes
+/// (`x-amz-` is six), so those are compared as one big-endian integer
+/// before falling back to a full comparison (a `memcmp` call).
+#[inline]
+fn cmp_bytes(a: &[u8], b: &[u8]) -> Ordering {
+    if let (Some(x), Some(y)) = (a.first_chunk::<8>(), b.first_chunk::<8>()) {
+        let (x, y) = (u64::from_be_bytes(*x), u64::from_be_bytes(*y));
+        if x != y {
+            return x.cmp(&y);
+        }
+    }
+    a.cmp(b)
+}
+
 /// Sorts by lowercase name; equal names keep their arrival order.
 pub(crate) fn sort(headers: &mut [Header<'_>]) {
-    headers.sort_by(|a, b| cmp_names(a.name, b.name));
+    headers.sort_by(|a, b| {
+        if a.lower && b.lower {
+            cmp_bytes(a.name.as_bytes(), b.name.as_bytes())
+        } else {
+            cmp_names(a.name, b.name)
+        }
+    });
 }
 
 /// Writes `name:value\n` per distinct name, for sorted headers.
 pub(crate) fn write_canonical<S: Sink + ?Sized>(sink: &mut S, sorted: &[Header<'_>]) {
-    let mut prev: Option<&str> = None;
+    let mut prev: Option<&Header<'_>> = None;
     for h in sorted {
         match prev {
-            Some(p) if p.eq_ignore_ascii_case(h.name) => sink.put(b","),
+            Some(p) if p.same_name(h) => sink.put(b","),
             Some(_) => {
                 sink.put(b"\n");
-                write_name(sink, h.name);
+                h.write_name(sink);
                 sink.put(b":");
             }
             None => {
-                write_name(sink, h.name);
+                h.write_name(sink);
                 sink.put(b":");
             }
         }
         write_value(sink, h.value);
-        prev = Some(h.name);
+        prev = Some(h);
     }
     if prev.is_some() {
         sink.put(b"\n");
@@ -160,15 +219,15 @@ pub(crate) fn write_canonical<S: Sink + ?Sized>(sink: &mut S, sorted: &[Header<'
 
 /// Writes `name1;name2;...` (distinct lowercase names), for sorted headers.
 pub(crate) fn write_signed<S: Sink + ?Sized>(sink: &mut S, sorted: &[Header<'_>]) {
-    let mut prev: Option<&str> = None;
+    let mut prev: Option<&Header<'_>> = None;
     for h in sorted {
         match prev {
-            Some(p) if p.eq_ignore_ascii_case(h.name) => continue,
+            Some(p) if p.same_name(h) => continue,
             Some(_) => sink.put(b";"),
             None => {}
         }
-        write_name(sink, h.name);
-        prev = Some(h.name);
+        h.write_name(sink);
+        prev = Some(h);
     }
 }
 
@@ -179,7 +238,7 @@ mod tests {
     fn canon(hs: &[(&str, &str)]) -> (String, String) {
         let mut v: Vec<Header<'_>> = hs
             .iter()
-            .map(|&(name, value)| Header { name, value })
+            .map(|&(name, value)| Header::new(name, value))
             .collect();
         sort(&mut v);
         let (mut c, mut s) = (Vec::new(), Vec::new());
@@ -227,6 +286,27 @@ mod tests {
             }
         }
         assert!(is_token("x-amz-meta-a!#$%&'*+.^_`|~") && !is_token("a b") && !is_token("a:b"));
+    }
+
+    #[test]
+    fn sorting_mixed_case_names_is_sorting_lowercase_names() {
+        let names = [
+            "x-amz-date",
+            "X-Amz-D",
+            "b",
+            "B-C",
+            "host",
+            "Host",
+            "a",
+            "ab",
+            "aB",
+        ];
+        let mut hs: Vec<Header<'_>> = names.iter().map(|n| Header::new(n, "")).collect();
+        sort(&mut hs);
+        let sorted: Vec<String> = hs.iter().map(|h| h.name.to_ascii_lowercase()).collect();
+        let mut expected: Vec<String> = names.iter().map(|n| n.to_ascii_lowercase()).collect();
+        expected.sort();
+        assert_eq!(sorted, expected);
     }
 
     #[test]

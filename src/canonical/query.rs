@@ -137,21 +137,24 @@ pub(crate) fn sort(params: &mut [Param<'_>]) {
     params.sort_unstable_by(Param::cmp_canonical);
 }
 
-/// Whether `a` may precede `b` in a sorted list.
-pub(crate) fn in_order(a: &Param<'_>, b: &Param<'_>) -> bool {
-    a.cmp_canonical(b) != Ordering::Greater
-}
-
 /// Writes `name=value&...` for params that are already sorted.
 pub(crate) fn write<S: Sink + ?Sized>(sink: &mut S, params: &[Param<'_>]) {
     for (i, p) in params.iter().enumerate() {
-        if i > 0 {
-            sink.put(b"&");
-        }
-        p.name.write(sink);
-        sink.put(b"=");
-        p.value.write(sink);
+        write_param(sink, i == 0, p);
     }
+}
+
+/// Writes one parameter of a sorted list: `&` unless it is the first, then
+/// `name=value`. The signer also renders its constant parameter text with
+/// it, once per signer.
+#[inline]
+pub(crate) fn write_param<S: Sink + ?Sized>(sink: &mut S, first: bool, p: &Param<'_>) {
+    if !first {
+        sink.put(b"&");
+    }
+    p.name.write(sink);
+    sink.put(b"=");
+    p.value.write(sink);
 }
 
 #[cfg(test)]

@@ -55,14 +55,23 @@ impl State {
         compress256(&mut self.h, blocks);
         let bits = (self.len + data.len() as u64).wrapping_mul(8);
         // The tail, 0x80, zeros, and the length in bits: one block, or two
-        // when the tail leaves fewer than 9 bytes.
-        let mut last = [[0u8; 64]; 2];
-        let n = if tail.len() < 56 { 1 } else { 2 };
-        let flat = last.as_flattened_mut();
-        flat[..tail.len()].copy_from_slice(tail);
-        flat[tail.len()] = 0x80;
-        flat[n * 64 - 8..n * 64].copy_from_slice(&bits.to_be_bytes());
-        compress256(&mut self.h, &last[..n]);
+        // when the tail leaves fewer than 9 bytes. The one-block case is
+        // every step of a key derivation (dates, names, 32-byte digests):
+        // it gets its own 64-byte buffer instead of zeroing two blocks.
+        if tail.len() < 56 {
+            let mut last = [0u8; 64];
+            crate::small::copy_into(&mut last[..tail.len()], tail);
+            last[tail.len()] = 0x80;
+            last[56..].copy_from_slice(&bits.to_be_bytes());
+            compress256(&mut self.h, std::slice::from_ref(&last));
+        } else {
+            let mut last = [[0u8; 64]; 2];
+            let flat = last.as_flattened_mut();
+            flat[..tail.len()].copy_from_slice(tail);
+            flat[tail.len()] = 0x80;
+            flat[120..].copy_from_slice(&bits.to_be_bytes());
+            compress256(&mut self.h, &last);
+        }
         let mut out = [0u8; 32];
         for (o, w) in out.chunks_exact_mut(4).zip(self.h) {
             o.copy_from_slice(&w.to_be_bytes());
@@ -96,6 +105,20 @@ impl HmacKey {
         }
     }
 
+    /// The key setup for a 32-byte key (every key-derivation step keys the
+    /// next with a digest): fixed-size copies, no length checks.
+    #[inline]
+    pub(crate) fn from_digest(key: &[u8; 32]) -> Self {
+        let mut k = [0u8; 64];
+        k[..32].copy_from_slice(key);
+        let ipad = k.map(|b| b ^ 0x36);
+        let opad = k.map(|b| b ^ 0x5c);
+        HmacKey {
+            inner: State::after_block(&ipad),
+            outer: State::after_block(&opad),
+        }
+    }
+
     /// `HMAC-SHA256(key, data)`.
     #[inline]
     pub(crate) fn mac(&self, data: &[u8]) -> [u8; 32] {
@@ -109,6 +132,7 @@ fn sha256(data: &[u8]) -> [u8; 32] {
 }
 
 /// `HMAC-SHA256(key, data)` with a one-off key.
+#[cfg(test)]
 pub(crate) fn hmac(key: &[u8], data: &[u8]) -> [u8; 32] {
     HmacKey::new(key).mac(data)
 }
@@ -131,6 +155,9 @@ mod tests {
         for key_len in [0, 1, 31, 32, 33, 55, 56, 63, 64, 65, 100, 128, 200] {
             let key = &bytes[..key_len];
             let k = HmacKey::new(key);
+            if let Ok(digest) = <&[u8; 32]>::try_from(key) {
+                assert_eq!(HmacKey::from_digest(digest).mac(b"x"), reference(key, b"x"));
+            }
             for data_len in (0..=200).chain([255, 256, 257, 300]) {
                 let data = &bytes[bytes.len() - data_len..];
                 assert_eq!(k.mac(data), reference(key, data), "{key_len} {data_len}");
