@@ -4,8 +4,6 @@
 //! SHA-256 of the canonical request on the hot path and a `String` for the
 //! audit view.
 
-use sha2::{Digest, Sha256};
-
 use crate::signing_key::raw_hmac::State;
 
 /// Where canonical bytes go: a hasher, a buffer, or both.
@@ -18,6 +16,14 @@ pub(crate) trait Sink {
     /// Writes `n` in decimal, without `fmt`: two digits per division, so
     /// an expiry like 3600 takes two steps instead of four.
     #[inline]
+    /// Writes `n` in decimal, zero-padded to at least `width` digits.
+    fn put_decimal_padded(&mut self, n: u64, width: usize) {
+        let digits = n.checked_ilog10().map_or(1, |d| d as usize + 1);
+        for _ in digits..width {
+            self.put(b"0");
+        }
+        self.put_decimal(n);
+    }
     fn put_decimal(&mut self, mut n: u64) {
         let mut buf = [0u8; 20];
         let mut i = buf.len();
@@ -50,10 +56,12 @@ const DIGIT_PAIRS: [u8; 200] = {
     t
 };
 
-impl Sink for Sha256 {
+/// For text outputs (POST policy JSON): every writer puts ASCII or whole
+/// `&str`s, so the lossy conversion never replaces anything.
+impl Sink for String {
     #[inline]
     fn put(&mut self, bytes: &[u8]) {
-        self.update(bytes);
+        self.push_str(&String::from_utf8_lossy(bytes));
     }
 }
 
@@ -346,6 +354,7 @@ pub(crate) fn is_well_formed_percent(s: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sha2::{Digest, Sha256};
 
     fn enc(s: &[u8], keep_slash: bool) -> String {
         let mut v = Vec::new();

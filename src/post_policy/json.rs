@@ -38,33 +38,9 @@ pub(crate) fn string(out: &mut String, s: &str) {
     out.push('"');
 }
 
-/// Whether any byte is a control character, `"`, `\\` or DEL; eight bytes at
-/// a time (SWAR), since policy strings are mostly clean.
+/// Whether any byte is a control character, `"`, `\\` or DEL.
 fn needs_escape(bytes: &[u8]) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    // A high bit set in the result for every byte of `w` below `n` (< 0x80),
-    // or equal to zero; ASCII bytes only, others are masked off by `!w`.
-    let below = |w: u64, n: u64| w.wrapping_sub(ONES * n) & !w & HIGH;
-    let zero = |w: u64| w.wrapping_sub(ONES) & !w & HIGH;
-    let mut chunks = bytes.chunks_exact(8);
-    for chunk in &mut chunks {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let w = u64::from_le_bytes(word);
-        if below(w, 0x20)
-            | zero(w ^ (ONES * 0x22))
-            | zero(w ^ (ONES * 0x5c))
-            | zero(w ^ (ONES * 0x7f))
-            != 0
-        {
-            return true;
-        }
-    }
-    chunks
-        .remainder()
-        .iter()
-        .any(|&b| b < 0x20 || b == b'"' || b == b'\\' || b == 0x7f)
+    crate::small::any_byte(bytes, |b| b < 0x20 || b == b'"' || b == b'\\' || b == 0x7f)
 }
 
 /// Appends `s` escaped for HTML text and double-quoted attribute values.

@@ -35,6 +35,7 @@ use time::OffsetDateTime;
 
 use self::conditions::Condition;
 pub use self::form::{sign_policy_document, PostForm, SignedPolicy};
+use crate::canonical::encode::Sink as _;
 use crate::request::Request;
 use crate::{Endpoint, Error, Signer, SigningTime, ALGORITHM};
 
@@ -276,11 +277,9 @@ impl<'a> PostPolicy<'a> {
         let scope = signer.credential_scope(&time);
         let access_key_id = signer.credentials().access_key_id();
         let mut credential = String::with_capacity(access_key_id.len() + 48);
-        for part in [access_key_id, "/", scope.date(), "/", scope.region(), "/"] {
-            credential.push_str(part);
-        }
-        credential.push_str(scope.service());
-        credential.push_str("/aws4_request");
+        credential.push_str(access_key_id);
+        credential.push('/');
+        scope.write(&mut credential);
         let token = signer.credentials().session_token();
 
         // The form fields, in the order a form sends them; `fill_in` holds
@@ -350,9 +349,9 @@ impl<'a> PostPolicy<'a> {
         }
         if let Some((min, max)) = self.content_length {
             doc.push_str(",[\"content-length-range\",");
-            push_decimal(&mut doc, min, 1);
+            doc.put_decimal(min);
             doc.push(',');
-            push_decimal(&mut doc, max, 1);
+            doc.put_decimal(max);
             doc.push(']');
         }
         let amz_date = time.amz_date();
@@ -421,31 +420,17 @@ impl<'a> PostPolicy<'a> {
 /// `2026-11-22T12:00:00.000Z`.
 fn iso8601(t: OffsetDateTime) -> String {
     let mut out = String::with_capacity(24);
-    push_decimal(&mut out, t.year().unsigned_abs().into(), 4);
-    out.push('-');
-    push_decimal(&mut out, u8::from(t.month()).into(), 2);
-    out.push('-');
-    push_decimal(&mut out, t.day().into(), 2);
-    out.push('T');
-    push_decimal(&mut out, t.hour().into(), 2);
-    out.push(':');
-    push_decimal(&mut out, t.minute().into(), 2);
-    out.push(':');
-    push_decimal(&mut out, t.second().into(), 2);
-    out.push('.');
-    push_decimal(&mut out, t.millisecond().into(), 3);
-    out.push('Z');
-    out
-}
-
-/// Appends `n` in decimal, zero-padded to `width` digits.
-fn push_decimal(out: &mut String, mut n: u64, width: usize) {
-    let mut digits = [b'0'; 20];
-    let mut i = digits.len();
-    while n > 0 || digits.len() - i < width {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
+    for (n, width, after) in [
+        (u64::from(t.year().unsigned_abs()), 4, "-"),
+        (u8::from(t.month()).into(), 2, "-"),
+        (t.day().into(), 2, "T"),
+        (t.hour().into(), 2, ":"),
+        (t.minute().into(), 2, ":"),
+        (t.second().into(), 2, "."),
+        (t.millisecond().into(), 3, "Z"),
+    ] {
+        out.put_decimal_padded(n, width);
+        out.push_str(after);
     }
-    out.extend(digits[i..].iter().map(|&d| char::from(d)));
+    out
 }
