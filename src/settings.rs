@@ -85,16 +85,6 @@ pub struct SigningSettings {
     /// Presign with `UNSIGNED-PAYLOAD` when the request sets no payload.
     pub unsigned_presign_payload: bool,
     excluded_headers: Vec<String>,
-    /// Bit `min(len, 63)` set for the length of every excluded name: most
-    /// headers a request signs have a length no excluded name has, and are
-    /// let through without comparing names (every header of every signature
-    /// is checked). Always derived from `excluded_headers`.
-    excluded_lengths: u64,
-}
-
-/// The bit of [`SigningSettings::excluded_lengths`] for a name.
-fn length_bit(name: &str) -> u64 {
-    1 << name.len().min(63)
 }
 
 impl SigningSettings {
@@ -117,9 +107,6 @@ impl SigningSettings {
                 .iter()
                 .map(|s| s.to_string())
                 .collect(),
-            excluded_lengths: DEFAULT_EXCLUDED_HEADERS
-                .iter()
-                .fold(0, |bits, name| bits | length_bit(name)),
         }
     }
 
@@ -166,7 +153,6 @@ impl SigningSettings {
     pub fn exclude_header(&mut self, name: &str) {
         if !self.is_excluded(name) {
             self.excluded_headers.push(name.to_ascii_lowercase());
-            self.excluded_lengths |= length_bit(name);
         }
     }
 
@@ -180,10 +166,6 @@ impl SigningSettings {
     pub fn include_header(&mut self, name: &str) {
         self.excluded_headers
             .retain(|h| !h.eq_ignore_ascii_case(name));
-        self.excluded_lengths = self
-            .excluded_headers
-            .iter()
-            .fold(0, |bits, name| bits | length_bit(name));
     }
 
     /// Whether `name` is excluded from signing (case-insensitive).
@@ -192,11 +174,11 @@ impl SigningSettings {
     /// assert!(awsig::SigningSettings::s3().is_excluded("Authorization"));
     /// ```
     pub fn is_excluded(&self, name: &str) -> bool {
-        self.excluded_lengths & length_bit(name) != 0
-            && self
-                .excluded_headers
-                .iter()
-                .any(|h| h.eq_ignore_ascii_case(name))
+        // `eq_ignore_ascii_case` compares lengths first: most names cost
+        // one comparison per excluded name.
+        self.excluded_headers
+            .iter()
+            .any(|h| h.eq_ignore_ascii_case(name))
     }
 
     /// The exclusion list, lowercase.

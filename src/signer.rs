@@ -680,6 +680,9 @@ impl Signer {
         scope: &CredentialScope<'_>,
         audit: Option<&mut Audit>,
     ) -> [u8; 64] {
+        // The string to sign names the scope through the signer's
+        // pre-rendered tail; the key is looked up by `scope`: they must agree.
+        debug_assert!(scope.region() == self.region && scope.service() == self.service);
         let mut text = audit.as_ref().map(|_| Vec::new());
         let hash = creq.hash(text.as_mut());
         let mut sts = SmallBuf::<256>::new();
@@ -717,19 +720,12 @@ fn collect_headers<'a, const N: usize>(
     let mut has_host = false;
     for &(name, value) in req.headers {
         headers::validate(name, value)?;
-        // By length first: most names are none of these, and are let
-        // through without a comparison.
-        let reserved = match name.len() {
-            13 => name.eq_ignore_ascii_case("authorization"),
-            10 => name.eq_ignore_ascii_case("x-amz-date"),
-            20 => {
-                name.eq_ignore_ascii_case("x-amz-security-token")
-                    || (mode == Mode::Header
-                        && settings.content_sha256_header
-                        && name.eq_ignore_ascii_case("x-amz-content-sha256"))
-            }
-            _ => false,
-        };
+        let reserved = ["authorization", "x-amz-date", "x-amz-security-token"]
+            .iter()
+            .any(|r| name.eq_ignore_ascii_case(r))
+            || (mode == Mode::Header
+                && settings.content_sha256_header
+                && name.eq_ignore_ascii_case("x-amz-content-sha256"));
         if reserved {
             return Err(Error::Reserved(name.to_ascii_lowercase()));
         }

@@ -342,6 +342,12 @@ thread_local! {
 /// Each thread also keeps its last few keys in a small thread-local front,
 /// so the signing hot path takes no lock shared with other threads.
 ///
+/// Retention: a key stays in a thread's front until newer keys push it out
+/// or the thread ends, even after its cache, signer and credentials are
+/// dropped. A signing key is valid for one day, region and service, and
+/// never shown by `Debug`; a process that must not keep key material after
+/// dropping credentials should sign on threads it ends.
+///
 /// ```
 /// use std::sync::Arc;
 /// use awsig::{Credentials, Signer, SigningKeyCache};
@@ -380,8 +386,9 @@ impl SigningKeyCache {
         Self::with_capacity(64)
     }
 
-    /// An empty cache holding up to `capacity` keys (at least 1); when full,
-    /// the oldest entry is dropped.
+    /// An empty cache holding up to `capacity` keys (at least 1) shared by
+    /// all threads; when full, the oldest entry is dropped. Each thread's
+    /// front holds a few more (see the type's documentation).
     ///
     /// ```
     /// let cache = awsig::SigningKeyCache::with_capacity(8);

@@ -61,6 +61,7 @@ impl<T: Copy + Default, const N: usize> SmallVec<T, N> {
 /// to `memcpy`.
 #[inline(always)]
 pub(crate) fn copy_into(dst: &mut [u8], src: &[u8]) {
+    debug_assert_eq!(dst.len(), src.len());
     let n = src.len();
     if n > 32 {
         dst.copy_from_slice(src);

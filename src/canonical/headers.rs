@@ -11,6 +11,7 @@ use crate::Error;
 /// A header to be signed, as the caller gave it.
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct Header<'a> {
+    /// Set by [`Header::new`] only: `lower` is derived from it.
     pub(crate) name: &'a str,
     pub(crate) value: &'a str,
     /// Whether `name` has no uppercase letter. Checked once here: sorting,
