@@ -97,12 +97,7 @@ impl HmacKey {
         } else {
             k[..key.len()].copy_from_slice(key);
         }
-        let ipad = k.map(|b| b ^ 0x36);
-        let opad = k.map(|b| b ^ 0x5c);
-        HmacKey {
-            inner: State::after_block(&ipad),
-            outer: State::after_block(&opad),
-        }
+        Self::from_block(k)
     }
 
     /// The key setup for a 32-byte key (every key-derivation step keys the
@@ -111,11 +106,15 @@ impl HmacKey {
     pub(crate) fn from_digest(key: &[u8; 32]) -> Self {
         let mut k = [0u8; 64];
         k[..32].copy_from_slice(key);
-        let ipad = k.map(|b| b ^ 0x36);
-        let opad = k.map(|b| b ^ 0x5c);
+        Self::from_block(k)
+    }
+
+    /// The states after the key block XOR ipad and XOR opad (RFC 2104).
+    #[inline]
+    fn from_block(k: [u8; 64]) -> Self {
         HmacKey {
-            inner: State::after_block(&ipad),
-            outer: State::after_block(&opad),
+            inner: State::after_block(&k.map(|b| b ^ 0x36)),
+            outer: State::after_block(&k.map(|b| b ^ 0x5c)),
         }
     }
 
