@@ -559,18 +559,17 @@ impl<'a> Request<'a> {
     /// # Ok::<(), awsig::Error>(())
     /// ```
     pub fn url_prefix(&self) -> String {
+        let mut host = Vec::new();
+        let spec = self.write_host_for_path(&mut host);
         let mut out = Vec::new();
-        self.write_url_prefix(&mut out);
+        self.write_origin_with_host(&mut out, &host);
+        crate::canonical::path::write_wire(&mut out, &spec);
         crate::signer::into_string(out)
     }
 
     pub(crate) fn virtual_host_bucket(&self) -> Option<&'a str> {
         self.bucket
             .filter(|b| self.addressing == Addressing::VirtualHost && is_virtual_host_bucket(b))
-    }
-
-    pub(crate) fn path_spec(&self) -> PathSpec<'a> {
-        self.path_spec_for(self.virtual_host_bucket())
     }
 
     /// The path, for the bucket [`Self::virtual_host_bucket`] returned.
@@ -598,10 +597,6 @@ impl<'a> Request<'a> {
     }
 
     /// Writes the `Host` header value: `[bucket.]host[:port]`, lowercase.
-    pub(crate) fn write_host<S: crate::canonical::encode::Sink + ?Sized>(&self, sink: &mut S) {
-        self.write_host_with(sink, self.virtual_host_bucket());
-    }
-
     fn write_host_with<S: crate::canonical::encode::Sink + ?Sized>(
         &self,
         sink: &mut S,
@@ -618,23 +613,8 @@ impl<'a> Request<'a> {
         }
     }
 
-    pub(crate) fn write_url_prefix<S: crate::canonical::encode::Sink + ?Sized>(
-        &self,
-        sink: &mut S,
-    ) {
-        self.write_origin(sink);
-        crate::canonical::path::write_wire(sink, &self.path_spec());
-    }
-
-    /// Writes `scheme://host[:port]`.
-    pub(crate) fn write_origin<S: crate::canonical::encode::Sink + ?Sized>(&self, sink: &mut S) {
-        sink.put_str(self.scheme.as_str());
-        sink.put(b"://");
-        self.write_host(sink);
-    }
-
-    /// [`Self::write_origin`] with the host text already written by
-    /// [`Self::write_host`].
+    /// Writes `scheme://` and the host text written by
+    /// [`Self::write_host_for_path`].
     pub(crate) fn write_origin_with_host<S: crate::canonical::encode::Sink + ?Sized>(
         &self,
         sink: &mut S,
