@@ -48,7 +48,7 @@ impl Audit {
             let mut enc = Vec::new();
             encode(&mut enc, t.as_bytes(), false);
             let mut folded = Vec::new();
-            crate::canonical::headers::write_value(&mut folded, t);
+            crate::canonical::headers::write_value(&mut folded, t.as_bytes());
             for form in [enc, folded, t.as_bytes().to_vec()] {
                 let form = crate::signer::into_string(form);
                 if !form.is_empty() && !self.redact.contains(&form) {

@@ -223,10 +223,15 @@ impl PayloadHash {
     }
 
     pub(crate) fn as_str(&self) -> &str {
+        // Only ASCII hex digits are ever stored.
+        std::str::from_utf8(self.as_bytes()).unwrap_or_default()
+    }
+
+    /// [`Self::as_str`] without a UTF-8 check (hot path).
+    pub(crate) fn as_bytes(&self) -> &[u8] {
         match self {
-            // Only ASCII hex digits are ever stored.
-            PayloadHash::Hex(h) => std::str::from_utf8(h).unwrap_or_default(),
-            PayloadHash::Literal(s) => s,
+            PayloadHash::Hex(h) => h,
+            PayloadHash::Literal(s) => s.as_bytes(),
         }
     }
 }
@@ -348,7 +353,7 @@ impl Signer {
     /// # Ok::<(), awsig::Error>(())
     /// ```
     pub fn credential_scope<'s>(&'s self, time: &'s SigningTime) -> CredentialScope<'s> {
-        CredentialScope::trusted(time.date_stamp(), &self.region, &self.service)
+        CredentialScope::trusted(time.date_stamp_bytes(), &self.region, &self.service)
     }
 
     /// The signing key for a signing time, from the cache.
@@ -477,18 +482,16 @@ impl Signer {
         let token = self.credentials.session_token();
         let sign_token = token.filter(|_| settings.session_token == SessionTokenMode::Signed);
 
-        // Text views taken once (each costs a UTF-8 check).
-        let amz_date = time.amz_date();
-        let payload_hash = payload.as_str();
+        let payload_hash = payload.as_bytes();
 
         let mut hdrs = SmallVec::<Header<'_>, 8>::new();
-        collect_headers(&mut hdrs, req, settings, Mode::Header, host.as_str())?;
-        hdrs.push(Header::new("x-amz-date", amz_date));
+        collect_headers(&mut hdrs, req, settings, Mode::Header, host.as_bytes())?;
+        hdrs.push(Header::new("x-amz-date", time.amz_date_bytes()));
         if settings.content_sha256_header {
             hdrs.push(Header::new("x-amz-content-sha256", payload_hash));
         }
         if let Some(t) = sign_token {
-            hdrs.push(Header::new("x-amz-security-token", t));
+            hdrs.push(Header::new("x-amz-security-token", t.as_bytes()));
         }
         headers::sort(hdrs.as_mut_slice());
         let hdrs = hdrs.as_slice();
@@ -500,7 +503,7 @@ impl Signer {
         let mut signed_headers = SmallBuf::<128>::new();
         headers::write_signed(&mut signed_headers, hdrs);
 
-        let scope = CredentialScope::trusted(&amz_date[..8], &self.region, &self.service);
+        let scope = self.credential_scope(&time);
         let creq = CanonicalRequest {
             method: req.method,
             path: CanonicalPath::Spec(spec),
@@ -564,7 +567,7 @@ impl Signer {
         let after_signing = settings.session_token == SessionTokenMode::AfterSigning;
 
         let mut hdrs = SmallVec::<Header<'_>, 8>::new();
-        collect_headers(&mut hdrs, req, settings, Mode::Query, host.as_str())?;
+        collect_headers(&mut hdrs, req, settings, Mode::Query, host.as_bytes())?;
         headers::sort(hdrs.as_mut_slice());
         let hdrs = hdrs.as_slice();
         let mut signed_headers = SmallBuf::<128>::new();
@@ -653,7 +656,7 @@ impl Signer {
             query: CanonicalQuery::Rendered(&url.as_bytes()[query_start..]),
             headers: hdrs,
             signed_headers: signed_headers.as_bytes(),
-            payload_hash: payload.as_str(),
+            payload_hash: payload.as_bytes(),
             settings,
         };
         let signature = self.signature(&creq, &time, &scope, audit.as_deref_mut());
@@ -685,7 +688,7 @@ impl Signer {
         debug_assert!(scope.region() == self.region && scope.service() == self.service);
         let mut text = audit.as_ref().map(|_| Vec::new());
         let hash = creq.hash(text.as_mut());
-        let mut sts = SmallBuf::<256>::new();
+        let mut sts = SmallBuf::<192>::new();
         string_to_sign::write(
             &mut sts,
             time.amz_date_bytes(),
@@ -715,7 +718,7 @@ fn collect_headers<'a, const N: usize>(
     req: &Request<'a>,
     settings: &SigningSettings,
     mode: Mode,
-    host: &'a str,
+    host: &'a [u8],
 ) -> Result<(), Error> {
     let mut has_host = false;
     for &(name, value) in req.headers {
@@ -734,7 +737,7 @@ fn collect_headers<'a, const N: usize>(
         } else if settings.is_excluded(name) {
             continue;
         }
-        out.push(Header::new(name, value));
+        out.push(Header::new(name, value.as_bytes()));
     }
     if !has_host {
         out.push(Header::new("host", host));

@@ -8,7 +8,7 @@ use std::sync::{Arc, RwLock};
 
 pub(crate) mod raw_hmac;
 
-use raw_hmac::HmacKey;
+use raw_hmac::{HmacKey, Resume};
 
 use crate::canonical::encode::Sink;
 use crate::small::SmallBuf;
@@ -81,7 +81,7 @@ impl SigningKeyChain {
     /// The derivation from a secret already keyed into HMAC: the cache path
     /// (the `Credentials` carry the keyed secret) and [`Self::derive`] share it.
     pub(crate) fn from_keyed_secret(k_secret: &KeyedSecret, scope: &CredentialScope<'_>) -> Self {
-        let k_date = k_secret.0.mac(scope.date().as_bytes());
+        let k_date = k_secret.0.mac(scope.date_bytes());
         let k_region = HmacKey::from_digest(&k_date).mac(scope.region().as_bytes());
         let k_service = HmacKey::from_digest(&k_region).mac(scope.service().as_bytes());
         let k_signing = HmacKey::from_digest(&k_service).mac(b"aws4_request");
@@ -216,28 +216,20 @@ struct Entry {
 fn tag(secret_id: &[u8; 32], scope: &CredentialScope<'_>) -> u64 {
     let mut id = [0u8; 8];
     id.copy_from_slice(&secret_id[..8]);
-    let mut date = [0u8; 8];
-    let d = scope.date().as_bytes();
-    let n = d.len().min(8);
-    date[..n].copy_from_slice(&d[..n]);
     u64::from_le_bytes(id)
-        ^ u64::from_le_bytes(date).rotate_left(29)
+        ^ u64::from_le_bytes(*scope.date_bytes()).rotate_left(29)
         ^ ((scope.region().len() as u64) << 8 | scope.service().len() as u64)
 }
 
 impl Entry {
     fn new(cache: u64, credentials: &Credentials, scope: &CredentialScope<'_>) -> Self {
-        let mut date = [0u8; 8];
-        let d = scope.date().as_bytes();
-        let n = d.len().min(8);
-        date[..n].copy_from_slice(&d[..n]);
         let mut names = SmallBuf::new();
         names.put_str(scope.region());
         names.put_str(scope.service());
         Entry {
             cache,
             secret_id: *credentials.secret_id(),
-            date,
+            date: *scope.date_bytes(),
             names,
             region_len: scope.region().len(),
             key: SigningKey::from_chain(&SigningKeyChain::from_keyed_secret(
@@ -251,7 +243,7 @@ impl Entry {
         let names = self.names.as_bytes();
         let (region, service) = names.split_at(self.region_len.min(names.len()));
         self.secret_id == *secret_id
-            && self.date == scope.date().as_bytes()
+            && self.date == *scope.date_bytes()
             && region == scope.region().as_bytes()
             && service == scope.service().as_bytes()
     }
@@ -268,16 +260,16 @@ const HOT_ENTRIES: usize = 4;
 /// eviction never shifts the others. Each entry's tag sits in a separate
 /// array, so a lookup scans plain `u64`s (eight at a time, see [`find`])
 /// and follows a pointer only on a (near-certain) match.
-struct Ring {
+struct Ring<T> {
     tags: Vec<u64>,
-    entries: Vec<Arc<Entry>>,
+    entries: Vec<T>,
     next: usize,
     /// Items pushed so far: a writer that saw the same count under a read
     /// lock knows nothing was added since, and skips a second scan.
     pushes: u64,
 }
 
-impl Ring {
+impl<T: AsRef<Entry>> Ring<T> {
     const fn new() -> Self {
         Ring {
             tags: Vec::new(),
@@ -293,7 +285,7 @@ impl Ring {
 
     /// Adds `entry` with its `tag`, dropping the oldest one when
     /// `capacity` is reached.
-    fn push(&mut self, tag: u64, entry: Arc<Entry>, capacity: usize) {
+    fn push(&mut self, tag: u64, entry: T, capacity: usize) {
         self.pushes += 1;
         if self.entries.len() < capacity {
             self.tags.push(tag);
@@ -308,12 +300,12 @@ impl Ring {
     /// The first entry with `tag` whose full key matches. A miss (every
     /// lookup of a new key) reads all tags: eight at a time with no early
     /// exit inside a group, so the compiler compares them in vectors.
-    fn find(
+    fn position(
         &self,
         tag: u64,
         secret_id: &[u8; 32],
         scope: &CredentialScope<'_>,
-    ) -> Option<&Arc<Entry>> {
+    ) -> Option<usize> {
         let (groups, _) = self.tags.as_chunks::<8>();
         let mut start = 0;
         for group in groups {
@@ -325,14 +317,33 @@ impl Ring {
         self.tags[start..]
             .iter()
             .zip(&self.entries[start..])
-            .filter(|(t, _)| **t == tag)
-            .map(|(_, e)| e)
-            .find(|e| e.matches(secret_id, scope))
+            .position(|(t, e)| *t == tag && e.as_ref().matches(secret_id, scope))
+            .map(|i| start + i)
+    }
+
+    fn find(&self, tag: u64, secret_id: &[u8; 32], scope: &CredentialScope<'_>) -> Option<&T> {
+        self.position(tag, secret_id, scope)
+            .map(|i| &self.entries[i])
+    }
+}
+
+/// An entry in a thread's front, with the state that lets a burst of
+/// signatures in the same second skip a compression (see
+/// [`HmacKey::mac_resuming`](raw_hmac::HmacKey::mac_resuming)): per thread,
+/// so it needs no lock; beside its key, so it is dropped with it.
+struct Hot {
+    entry: Arc<Entry>,
+    resume: Option<Resume>,
+}
+
+impl AsRef<Entry> for Hot {
+    fn as_ref(&self) -> &Entry {
+        &self.entry
     }
 }
 
 thread_local! {
-    static HOT: RefCell<Ring> = const { RefCell::new(Ring::new()) };
+    static HOT: RefCell<Ring<Hot>> = const { RefCell::new(Ring::new()) };
 }
 
 /// A cache of signing keys shared across threads, keyed by (secret, date,
@@ -360,7 +371,7 @@ thread_local! {
 /// ```
 pub struct SigningKeyCache {
     id: u64,
-    entries: RwLock<Ring>,
+    entries: RwLock<Ring<Arc<Entry>>>,
     capacity: usize,
 }
 
@@ -433,7 +444,7 @@ impl SigningKeyCache {
     /// # Ok::<(), awsig::Error>(())
     /// ```
     pub fn get(&self, credentials: &Credentials, scope: &CredentialScope<'_>) -> SigningKey {
-        self.with_key(credentials, scope, SigningKey::clone)
+        self.with_key(credentials, scope, |hot| hot.entry.key.clone())
     }
 
     /// `HMAC-SHA256(kSigning, data)` with the cached key: the signing hot
@@ -444,33 +455,38 @@ impl SigningKeyCache {
         scope: &CredentialScope<'_>,
         data: &[u8],
     ) -> [u8; 32] {
-        self.with_key(credentials, scope, |key| key.mac(data))
+        self.with_key(credentials, scope, |hot| {
+            hot.entry.key.mac.mac_resuming(data, &mut hot.resume)
+        })
     }
 
-    /// Runs `f` on the key for these credentials and scope, deriving it on
-    /// first use.
+    /// Runs `f` on this thread's front entry for these credentials and
+    /// scope, deriving the key on first use.
     fn with_key<R>(
         &self,
         credentials: &Credentials,
         scope: &CredentialScope<'_>,
-        f: impl Fn(&SigningKey) -> R,
+        f: impl Fn(&mut Hot) -> R,
     ) -> R {
         let id = credentials.secret_id();
         let tag = tag(id, scope);
         // The per-thread front is per cache: its tags carry the cache id.
         let hot_tag = tag ^ self.id.rotate_left(47);
         let hot = HOT.try_with(|hot| {
-            let hot = hot.borrow();
-            hot.find(hot_tag, id, scope)
-                .filter(|e| e.cache == self.id)
-                .map(|e| f(&e.key))
+            let mut hot = hot.borrow_mut();
+            let i = hot.position(hot_tag, id, scope)?;
+            let e = &mut hot.entries[i];
+            (e.entry.cache == self.id).then(|| f(e))
         });
         if let Ok(Some(out)) = hot {
             return out;
         }
-        let entry = self.get_shared(credentials, scope, tag);
-        let out = f(&entry.key);
-        let _ = HOT.try_with(|hot| hot.borrow_mut().push(hot_tag, entry, HOT_ENTRIES));
+        let mut e = Hot {
+            entry: self.get_shared(credentials, scope, tag),
+            resume: None,
+        };
+        let out = f(&mut e);
+        let _ = HOT.try_with(|hot| hot.borrow_mut().push(hot_tag, e, HOT_ENTRIES));
         out
     }
 

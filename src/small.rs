@@ -86,47 +86,41 @@ pub(crate) fn copy_into(dst: &mut [u8], src: &[u8]) {
 /// testing 16 bytes at a time with no early exit inside a block lets the
 /// compiler turn each block into a few vector instructions, where a plain
 /// `iter().any()` goes byte by byte with a branch each.
+///
+/// The tail is tested as the last 16 bytes (overlapping the blocks before),
+/// and a short input as two overlapping halves, the way [`copy_into`]
+/// copies: straight from the input, never through a padded stack copy,
+/// whose small stores the wide loads after them would have to wait for.
 #[inline(always)]
 pub(crate) fn any_byte(bytes: &[u8], test: impl Fn(u8) -> bool) -> bool {
-    let (blocks, tail) = bytes.as_chunks::<16>();
-    for block in blocks {
-        if block.iter().fold(false, |acc, &b| acc | test(b)) {
-            return true;
-        }
+    fn block<const N: usize>(b: &[u8], test: &impl Fn(u8) -> bool) -> bool {
+        b.first_chunk::<N>()
+            .is_some_and(|b| b.iter().fold(false, |acc, &x| acc | test(x)))
     }
-    tail.iter().fold(false, |acc, &b| acc | test(b))
+    let n = bytes.len();
+    if n >= 16 {
+        let (blocks, tail) = bytes.as_chunks::<16>();
+        blocks.iter().any(|b| block::<16>(b, &test))
+            || (!tail.is_empty() && block::<16>(&bytes[n - 16..], &test))
+    } else if n >= 8 {
+        block::<8>(bytes, &test) | block::<8>(&bytes[n - 8..], &test)
+    } else if n >= 4 {
+        block::<4>(bytes, &test) | block::<4>(&bytes[n - 4..], &test)
+    } else {
+        bytes.iter().fold(false, |acc, &x| acc | test(x))
+    }
 }
 
-/// Lowercase hex of 8 bytes, all at once in a `u128` (SWAR): each byte is
-/// spread to a 16-bit lane, split into its two nibbles, and every nibble is
-/// turned into its digit with the same few additions. About a third of the
-/// instructions of a table lookup per byte, and no loads.
-#[inline(always)]
-fn hex8(bytes: [u8; 8]) -> [u8; 16] {
-    const LO8: u128 = 0x00ff_00ff_00ff_00ff_00ff_00ff_00ff_00ff;
-    const LO16: u128 = 0x0000_ffff_0000_ffff_0000_ffff_0000_ffff;
-    const LO32: u128 = 0x0000_0000_ffff_ffff_0000_0000_ffff_ffff;
-    const NIB: u128 = 0x0f0f_0f0f_0f0f_0f0f_0f0f_0f0f_0f0f_0f0f;
-    const ONES: u128 = 0x0101_0101_0101_0101_0101_0101_0101_0101;
-    let x = u128::from(u64::from_be_bytes(bytes));
-    // Byte i (from the top) moves to 16-bit lane i (from the top).
-    let x = (x | (x << 32)) & LO32;
-    let x = (x | (x << 16)) & LO16;
-    let x = (x | (x << 8)) & LO8;
-    // High nibble to the lane's upper byte, low nibble in its lower byte.
-    let n = ((x << 4) | x) & NIB;
-    // '0'..'9' is 0x30 + n; 'a'..'f' is 0x57 + n: 0x27 more when n >= 10.
-    let letters = ((n + 6 * ONES) >> 4) & ONES;
-    (n + 0x30 * ONES + 0x27 * letters).to_be_bytes()
-}
-
-/// Lowercase hex of a SHA-256 output (the general-purpose `hex` crate goes
-/// nibble by nibble through an iterator).
+/// Lowercase hex of a SHA-256 output. Branch-free arithmetic per nibble
+/// (`'0' + n`, plus 39 more for `a`–`f`), which the compiler turns into a
+/// few vector instructions for all 32 bytes; the general-purpose `hex` crate
+/// goes nibble by nibble through an iterator.
 #[inline]
 pub(crate) fn hex32(bytes: &[u8; 32]) -> [u8; 64] {
+    let digit = |n: u8| n + b'0' + if n > 9 { 39 } else { 0 };
     let mut out = [0u8; 64];
-    for (o, b) in out.chunks_exact_mut(16).zip(bytes.as_chunks::<8>().0) {
-        o.copy_from_slice(&hex8(*b));
+    for (pair, &b) in out.as_chunks_mut::<2>().0.iter_mut().zip(bytes) {
+        *pair = [digit(b >> 4), digit(b & 15)];
     }
     out
 }
@@ -134,30 +128,35 @@ pub(crate) fn hex32(bytes: &[u8; 32]) -> [u8; 64] {
 /// An output buffer on the heap, sized up front: one allocation for the
 /// whole output.
 ///
-/// The capacity is reserved, not zeroed: a zeroed buffer (`vec![0; n]`) is
-/// a `calloc`, which in glibc bypasses the per-thread cache and clears the
-/// whole block, about 30–40 ns per presigned URL more than a plain
-/// allocation plus appends.
+/// The buffer is zeroed to its capacity once (one `memset` after a plain
+/// allocation) and then written in place, so each of the thirty-odd short
+/// pieces of a presigned URL is a few moves ([`copy_into`]) instead of a
+/// call to `memcpy` through `Vec::extend_from_slice`. Not `vec![0; n]`:
+/// that is a `calloc`, which in glibc bypasses the per-thread cache.
 pub(crate) struct OutBuf {
     bytes: Vec<u8>,
+    len: usize,
 }
 
 impl OutBuf {
+    // `vec![0; n]` is the `calloc` the type's documentation explains.
+    #[allow(clippy::slow_vector_initialization)]
     pub(crate) fn with_capacity(capacity: usize) -> Self {
-        OutBuf {
-            bytes: Vec::with_capacity(capacity),
-        }
+        let mut bytes = Vec::with_capacity(capacity);
+        bytes.resize(capacity, 0);
+        OutBuf { bytes, len: 0 }
     }
 
     pub(crate) fn len(&self) -> usize {
-        self.bytes.len()
+        self.len
     }
 
     pub(crate) fn as_bytes(&self) -> &[u8] {
-        &self.bytes
+        &self.bytes[..self.len]
     }
 
-    pub(crate) fn into_vec(self) -> Vec<u8> {
+    pub(crate) fn into_vec(mut self) -> Vec<u8> {
+        self.bytes.truncate(self.len);
         self.bytes
     }
 }
@@ -165,7 +164,13 @@ impl OutBuf {
 impl Sink for OutBuf {
     #[inline(always)]
     fn put(&mut self, bytes: &[u8]) {
-        self.bytes.extend_from_slice(bytes);
+        let end = self.len + bytes.len();
+        if end > self.bytes.len() {
+            // Past the estimate (never on the signer's paths): grow.
+            self.bytes.resize(end.max(2 * self.bytes.len()), 0);
+        }
+        copy_into(&mut self.bytes[self.len..end], bytes);
+        self.len = end;
     }
 }
 

@@ -35,7 +35,8 @@ pub(crate) fn is_scope_part(s: &str) -> bool {
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CredentialScope<'a> {
-    date: &'a str,
+    /// `YYYYMMDD` (ASCII digits).
+    date: &'a [u8; 8],
     region: &'a str,
     service: &'a str,
 }
@@ -48,11 +49,14 @@ impl<'a> CredentialScope<'a> {
     /// assert!(awsig::CredentialScope::new("2013-05-24", "us-east-1", "s3").is_err());
     /// ```
     pub fn new(date: &'a str, region: &'a str, service: &'a str) -> Result<Self, Error> {
-        if date.len() != 8 || !date.bytes().all(|b| b.is_ascii_digit()) {
+        let Some(digits) = <&[u8; 8]>::try_from(date.as_bytes())
+            .ok()
+            .filter(|d| d.iter().all(u8::is_ascii_digit))
+        else {
             return Err(Error::InvalidTime(format!(
                 "date stamp {date:?} is not YYYYMMDD"
             )));
-        }
+        };
         if !is_scope_part(region) {
             return Err(Error::InvalidRegion(region.escape_debug().to_string()));
         }
@@ -60,14 +64,14 @@ impl<'a> CredentialScope<'a> {
             return Err(Error::InvalidService(service.escape_debug().to_string()));
         }
         Ok(CredentialScope {
-            date,
+            date: digits,
             region,
             service,
         })
     }
 
     /// Parts already validated by the caller.
-    pub(crate) fn trusted(date: &'a str, region: &'a str, service: &'a str) -> Self {
+    pub(crate) fn trusted(date: &'a [u8; 8], region: &'a str, service: &'a str) -> Self {
         CredentialScope {
             date,
             region,
@@ -82,6 +86,12 @@ impl<'a> CredentialScope<'a> {
     /// # Ok::<(), awsig::Error>(())
     /// ```
     pub fn date(&self) -> &'a str {
+        // ASCII digits only (checked by `new`, written by `SigningTime`).
+        std::str::from_utf8(self.date).unwrap_or_default()
+    }
+
+    /// [`Self::date`] as bytes, without a UTF-8 check (hot path).
+    pub(crate) fn date_bytes(&self) -> &'a [u8; 8] {
         self.date
     }
 
@@ -107,7 +117,7 @@ impl<'a> CredentialScope<'a> {
 
     #[inline]
     pub(crate) fn write<S: Sink + ?Sized>(&self, sink: &mut S) {
-        sink.put_str(self.date);
+        sink.put(self.date);
         write_scope_tail(sink, self.region, self.service);
     }
 }
@@ -127,7 +137,9 @@ impl fmt::Display for CredentialScope<'_> {
         write!(
             f,
             "{}/{}/{}/aws4_request",
-            self.date, self.region, self.service
+            self.date(),
+            self.region,
+            self.service
         )
     }
 }

@@ -195,6 +195,11 @@ impl SigningTime {
         &self.amz_date
     }
 
+    /// [`Self::date_stamp`] as bytes, without a UTF-8 check (hot path).
+    pub(crate) fn date_stamp_bytes(&self) -> &[u8; 8] {
+        self.amz_date.first_chunk().unwrap_or(&[b'0'; 8])
+    }
+
     /// The same instant as a [`time::OffsetDateTime`] in UTC.
     ///
     /// ```

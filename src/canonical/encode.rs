@@ -172,39 +172,37 @@ pub(crate) fn is_unreserved(b: u8) -> bool {
     UNRESERVED[usize::from(b)]
 }
 
-/// Writes `bytes` URI-encoded; `/` is kept when `keep_slash`. Runs of
-/// unreserved bytes go to the sink as they are; the rest is encoded into a
-/// stack buffer, so the sink sees a few large writes instead of many tiny ones.
+/// Writes `bytes` URI-encoded; `/` is kept when `keep_slash`. Runs of kept
+/// bytes go to the sink as they are; each run of bytes to escape (a
+/// multibyte character, say) is encoded into a stack buffer and written at
+/// once, so the sink sees a few large writes instead of many tiny ones.
 pub(crate) fn encode<S: Sink + ?Sized>(sink: &mut S, bytes: &[u8], keep_slash: bool) {
     let keep = if keep_slash {
         &UNRESERVED_OR_SLASH
     } else {
         &UNRESERVED
     };
-    let clean = bytes
-        .iter()
-        .position(|&b| !keep[usize::from(b)])
-        .unwrap_or(bytes.len());
-    sink.put(&bytes[..clean]);
-    if clean == bytes.len() {
-        return;
-    }
-    let mut buf = [0u8; 96];
-    let mut n = 0;
-    for &b in &bytes[clean..] {
-        if n > buf.len() - 3 {
-            sink.put(&buf[..n]);
-            n = 0;
+    let mut rest = bytes;
+    loop {
+        let clean = rest
+            .iter()
+            .position(|&b| !keep[usize::from(b)])
+            .unwrap_or(rest.len());
+        sink.put(&rest[..clean]);
+        rest = &rest[clean..];
+        if rest.is_empty() {
+            return;
         }
-        if keep[usize::from(b)] {
-            buf[n] = b;
-            n += 1;
-        } else {
+        let mut buf = [0u8; 48];
+        let mut n = 0;
+        while let Some((&b, tail)) = rest.split_first() {
+            if n == buf.len() || keep[usize::from(b)] {
+                break;
+            }
             buf[n..n + 3].copy_from_slice(&pct(b));
             n += 3;
+            rest = tail;
         }
-    }
-    if n > 0 {
         sink.put(&buf[..n]);
     }
 }

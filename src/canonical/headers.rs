@@ -13,7 +13,8 @@ use crate::Error;
 pub(crate) struct Header<'a> {
     /// Set by [`Header::new`] only: `lower` is derived from it.
     pub(crate) name: &'a str,
-    pub(crate) value: &'a str,
+    /// Bytes of a `&str` (the caller's, or text the signer wrote).
+    pub(crate) value: &'a [u8],
     /// Whether `name` has no uppercase letter. Checked once here: sorting,
     /// the signed-headers list and the canonical headers all compare or
     /// write names, and for lowercase ones (the usual case) that is a plain
@@ -23,7 +24,7 @@ pub(crate) struct Header<'a> {
 
 impl<'a> Header<'a> {
     #[inline]
-    pub(crate) fn new(name: &'a str, value: &'a str) -> Self {
+    pub(crate) fn new(name: &'a str, value: &'a [u8]) -> Self {
         Header {
             name,
             value,
@@ -123,8 +124,7 @@ fn is_ws(b: u8) -> bool {
 }
 
 /// Writes `value` trimmed, each run of whitespace (obs-fold included) as one space.
-pub(crate) fn write_value<S: Sink + ?Sized>(sink: &mut S, value: &str) {
-    let v = value.as_bytes();
+pub(crate) fn write_value<S: Sink + ?Sized>(sink: &mut S, v: &[u8]) {
     // Most values (hosts, dates, hashes) have no whitespace at all. Every
     // whitespace byte is <= 0x20, and so are only the control bytes, which
     // the general path below handles as well.
@@ -239,7 +239,7 @@ mod tests {
     fn canon(hs: &[(&str, &str)]) -> (String, String) {
         let mut v: Vec<Header<'_>> = hs
             .iter()
-            .map(|&(name, value)| Header::new(name, value))
+            .map(|&(name, value)| Header::new(name, value.as_bytes()))
             .collect();
         sort(&mut v);
         let (mut c, mut s) = (Vec::new(), Vec::new());
@@ -302,7 +302,7 @@ mod tests {
             "ab",
             "aB",
         ];
-        let mut hs: Vec<Header<'_>> = names.iter().map(|n| Header::new(n, "")).collect();
+        let mut hs: Vec<Header<'_>> = names.iter().map(|n| Header::new(n, b"")).collect();
         sort(&mut hs);
         let sorted: Vec<String> = hs.iter().map(|h| h.name.to_ascii_lowercase()).collect();
         let mut expected: Vec<String> = names.iter().map(|n| n.to_ascii_lowercase()).collect();

@@ -49,7 +49,7 @@ pub(crate) struct CanonicalRequest<'a> {
     /// `headers` rendered by [`headers::write_signed`] (the signer needs the
     /// list again for its output, so it is rendered once).
     pub(crate) signed_headers: &'a [u8],
-    pub(crate) payload_hash: &'a str,
+    pub(crate) payload_hash: &'a [u8],
     pub(crate) settings: &'a SigningSettings,
 }
 
@@ -71,7 +71,7 @@ impl CanonicalRequest<'_> {
         sink.put(b"\n");
         sink.put(self.signed_headers);
         sink.put(b"\n");
-        sink.put_str(self.payload_hash);
+        sink.put(self.payload_hash);
     }
 
     /// SHA-256 of the canonical request; its text too when `text` is given.

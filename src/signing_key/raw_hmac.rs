@@ -124,6 +124,41 @@ impl HmacKey {
         let inner = self.inner.finish(data);
         self.outer.finish(&inner)
     }
+
+    /// `HMAC-SHA256(key, data)`, reusing the inner state after `data`'s
+    /// first block when `resume` holds the same block (under this key: the
+    /// caller keeps one `resume` per key), and leaving this one's there.
+    ///
+    /// Strings to sign made in the same second for the same scope share
+    /// their first 64 bytes (`AWS4-HMAC-SHA256\n{amz date}\n{scope…`), so
+    /// a burst of signatures saves one SHA-256 compression each.
+    #[inline]
+    pub(crate) fn mac_resuming(&self, data: &[u8], resume: &mut Option<Resume>) -> [u8; 32] {
+        let Some((first, rest)) = data.split_first_chunk::<64>() else {
+            return self.mac(data);
+        };
+        let inner = match resume {
+            Some(r) if r.first == *first => r.inner,
+            _ => {
+                let mut inner = self.inner;
+                inner.absorb(std::slice::from_ref(first));
+                *resume = Some(Resume {
+                    first: *first,
+                    inner,
+                });
+                inner
+            }
+        };
+        self.outer.finish(&inner.finish(rest))
+    }
+}
+
+/// A message's first block and the HMAC inner state after it, for
+/// [`HmacKey::mac_resuming`]. As secret as the key it was made with.
+#[derive(Clone, Copy)]
+pub(crate) struct Resume {
+    first: [u8; 64],
+    inner: State,
 }
 
 fn sha256(data: &[u8]) -> [u8; 32] {
@@ -162,6 +197,43 @@ mod tests {
                 assert_eq!(k.mac(data), reference(key, data), "{key_len} {data_len}");
             }
         }
+    }
+
+    #[test]
+    fn resuming_matches_the_plain_mac() {
+        let bytes: Vec<u8> = (0..300u32).map(|i| (i * 13 + 1) as u8).collect();
+        let key = HmacKey::new(b"key");
+        let other = HmacKey::new(b"other key");
+        let mut resume = None;
+        // Same first block, other tails; another first block; short data.
+        for (start, len) in [
+            (0, 133),
+            (0, 200),
+            (0, 64),
+            (1, 133),
+            (1, 70),
+            (0, 63),
+            (0, 0),
+            (0, 300),
+        ] {
+            let data = &bytes[start..start + len];
+            assert_eq!(
+                key.mac_resuming(data, &mut resume),
+                reference(b"key", data),
+                "{start} {len}"
+            );
+            assert_eq!(
+                key.mac_resuming(data, &mut resume),
+                reference(b"key", data),
+                "{start} {len}"
+            );
+        }
+        // A separate key keeps a separate resume.
+        let mut other_resume = None;
+        assert_eq!(
+            other.mac_resuming(&bytes[..133], &mut other_resume),
+            reference(b"other key", &bytes[..133])
+        );
     }
 
     #[test]
