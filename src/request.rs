@@ -2,6 +2,7 @@
 
 use crate::canonical::path::{EncodedPath, ObjectKey, PathSpec};
 use crate::settings::SigningSettings;
+use crate::small::any_byte;
 use crate::Error;
 
 /// `http` or `https`.
@@ -219,7 +220,7 @@ fn is_virtual_host_bucket(bucket: &str) -> bool {
     // Checked on every signature (host and path both depend on it): the
     // byte test runs 16 bytes at a time.
     (3..=63).contains(&b.len())
-        && !crate::small::any_byte(b, |c| {
+        && !any_byte(b, |c| {
             !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
         })
         && b[0] != b'-'
@@ -631,7 +632,7 @@ impl<'a> Request<'a> {
             return Err(Error::InvalidMethod(self.method.escape_debug().to_string()));
         }
         if let Some(b) = self.bucket {
-            if b.is_empty() || b.bytes().any(|c| c == b'/' || c.is_ascii_control()) {
+            if b.is_empty() || any_byte(b.as_bytes(), |c| c == b'/' || c.is_ascii_control()) {
                 return Err(Error::InvalidBucket(b.escape_debug().to_string()));
             }
         }

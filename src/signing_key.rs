@@ -11,7 +11,7 @@ pub(crate) mod raw_hmac;
 use raw_hmac::{HmacKey, Resume};
 
 use crate::canonical::encode::Sink;
-use crate::small::SmallBuf;
+use crate::small::{same_bytes, SmallBuf};
 use crate::string_to_sign::CredentialScope;
 use crate::{Credentials, Error};
 
@@ -244,8 +244,8 @@ impl Entry {
         let (region, service) = names.split_at(self.region_len.min(names.len()));
         self.secret_id == *secret_id
             && self.date == *scope.date_bytes()
-            && region == scope.region().as_bytes()
-            && service == scope.service().as_bytes()
+            && same_bytes(region, scope.region().as_bytes())
+            && same_bytes(service, scope.service().as_bytes())
     }
 }
 

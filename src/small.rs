@@ -58,26 +58,73 @@ impl<T: Copy + Default, const N: usize> SmallVec<T, N> {
 
 /// Copies `src` into `dst` (same length). Short copies, the usual case on
 /// the signing path, are done with a few fixed-size moves instead of a call
-/// to `memcpy`.
+/// to `memcpy`: two overlapping moves of 4, 8 or 16 bytes, or for longer
+/// ones (URL parts, the canonical query: a few hundred bytes at most) a run
+/// of 16-byte moves, the last one overlapping.
 #[inline(always)]
 pub(crate) fn copy_into(dst: &mut [u8], src: &[u8]) {
     debug_assert_eq!(dst.len(), src.len());
+    /// The first and the last `N` bytes, as fixed-size moves (a slice
+    /// `copy_from_slice` of a run-time length is a `memcpy` call).
+    #[inline(always)]
+    fn ends<const N: usize>(dst: &mut [u8], src: &[u8]) {
+        if let (Some(d), Some(s)) = (dst.first_chunk_mut::<N>(), src.first_chunk::<N>()) {
+            *d = *s;
+        }
+        if let (Some(d), Some(s)) = (dst.last_chunk_mut::<N>(), src.last_chunk::<N>()) {
+            *d = *s;
+        }
+    }
     let n = src.len();
     if n > 32 {
-        dst.copy_from_slice(src);
+        let (chunks, _) = src.as_chunks::<16>();
+        for (d, s) in dst.as_chunks_mut::<16>().0.iter_mut().zip(chunks) {
+            *d = *s;
+        }
+        ends::<16>(dst, src);
     } else if n >= 16 {
-        dst[..16].copy_from_slice(&src[..16]);
-        dst[n - 16..].copy_from_slice(&src[n - 16..]);
+        ends::<16>(dst, src);
     } else if n >= 8 {
-        dst[..8].copy_from_slice(&src[..8]);
-        dst[n - 8..].copy_from_slice(&src[n - 8..]);
+        ends::<8>(dst, src);
     } else if n >= 4 {
-        dst[..4].copy_from_slice(&src[..4]);
-        dst[n - 4..].copy_from_slice(&src[n - 4..]);
-    } else if n > 0 {
+        ends::<4>(dst, src);
+    } else if n > 0 && dst.len() >= n {
         dst[0] = src[0];
         dst[n / 2] = src[n / 2];
         dst[n - 1] = src[n - 1];
+    }
+}
+
+/// `a == b`, for the short slices of the signing path (cache-key names, a
+/// string to sign's first block) without a call to `memcmp`: the same
+/// overlapping fixed-size pieces as [`copy_into`], compared all at once.
+#[inline(always)]
+pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    #[inline(always)]
+    fn ends<const N: usize>(a: &[u8], b: &[u8]) -> bool {
+        a.first_chunk::<N>() == b.first_chunk::<N>() && a.last_chunk::<N>() == b.last_chunk::<N>()
+    }
+    let n = a.len();
+    if n != b.len() {
+        false
+    } else if n > 32 {
+        let differ = a
+            .as_chunks::<16>()
+            .0
+            .iter()
+            .zip(b.as_chunks::<16>().0)
+            .fold(0u128, |acc, (x, y)| {
+                acc | (u128::from_ne_bytes(*x) ^ u128::from_ne_bytes(*y))
+            });
+        differ == 0 && ends::<16>(a, b)
+    } else if n >= 16 {
+        ends::<16>(a, b)
+    } else if n >= 8 {
+        ends::<8>(a, b)
+    } else if n >= 4 {
+        ends::<4>(a, b)
+    } else {
+        a == b
     }
 }
 
@@ -250,6 +297,21 @@ mod tests {
         out.put(b"defgh");
         assert_eq!(out.as_bytes(), b"abcdefgh");
         assert_eq!(out.into_vec(), b"abcdefgh");
+    }
+
+    #[test]
+    fn same_bytes_matches_eq() {
+        let data: Vec<u8> = (0..100u8).collect();
+        for n in 0..data.len() {
+            let a = &data[..n];
+            assert!(same_bytes(a, a), "{n}");
+            assert!(!same_bytes(a, &data[..n.saturating_sub(1)]) || n == 0);
+            for pos in 0..n {
+                let mut b = a.to_vec();
+                b[pos] ^= 0x20;
+                assert!(!same_bytes(a, &b), "{n} {pos}");
+            }
+        }
     }
 
     #[test]

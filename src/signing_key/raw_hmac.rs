@@ -52,7 +52,9 @@ impl State {
     /// Absorbs `data`, pads, and returns the digest.
     pub(crate) fn finish(mut self, data: &[u8]) -> [u8; 32] {
         let (blocks, tail) = data.as_chunks::<64>();
-        compress256(&mut self.h, blocks);
+        if !blocks.is_empty() {
+            compress256(&mut self.h, blocks);
+        }
         let bits = (self.len + data.len() as u64).wrapping_mul(8);
         // The tail, 0x80, zeros, and the length in bits: one block, or two
         // when the tail leaves fewer than 9 bytes. The one-block case is
@@ -138,7 +140,7 @@ impl HmacKey {
             return self.mac(data);
         };
         let inner = match resume {
-            Some(r) if r.first == *first => r.inner,
+            Some(r) if crate::small::same_bytes(&r.first, first) => r.inner,
             _ => {
                 let mut inner = self.inner;
                 inner.absorb(std::slice::from_ref(first));
