@@ -221,7 +221,7 @@ fn is_virtual_host_bucket(bucket: &str) -> bool {
     // byte test runs 16 bytes at a time.
     (3..=63).contains(&b.len())
         && !any_byte(b, |c| {
-            !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
+            !(c.is_ascii_lowercase() | c.is_ascii_digit() | (c == b'-'))
         })
         && b[0] != b'-'
         && b[b.len() - 1] != b'-'
@@ -560,10 +560,16 @@ impl<'a> Request<'a> {
     /// # Ok::<(), awsig::Error>(())
     /// ```
     pub fn url_prefix(&self) -> String {
-        let mut host = Vec::new();
+        let mut host = crate::small::SmallBuf::<128>::new();
         let spec = self.write_host_for_path(&mut host);
-        let mut out = Vec::new();
-        self.write_origin_with_host(&mut out, &host);
+        let path_len = match self.target {
+            Target::Key(k) | Target::Path(k) => k.len(),
+        };
+        // Worst case: every byte of bucket and key %-encoded.
+        let mut out = Vec::with_capacity(
+            16 + host.as_bytes().len() + 3 * (self.bucket.map_or(0, str::len) + path_len),
+        );
+        self.write_origin_with_host(&mut out, host.as_bytes());
         crate::canonical::path::write_wire(&mut out, &spec);
         crate::signer::into_string(out)
     }
@@ -632,7 +638,7 @@ impl<'a> Request<'a> {
             return Err(Error::InvalidMethod(self.method.escape_debug().to_string()));
         }
         if let Some(b) = self.bucket {
-            if b.is_empty() || any_byte(b.as_bytes(), |c| c == b'/' || c.is_ascii_control()) {
+            if b.is_empty() || any_byte(b.as_bytes(), |c| (c == b'/') | c.is_ascii_control()) {
                 return Err(Error::InvalidBucket(b.escape_debug().to_string()));
             }
         }

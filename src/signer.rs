@@ -674,6 +674,13 @@ impl Signer {
         Ok(PresignedUrl::new(into_string(url.into_vec()), time, secs))
     }
 
+    /// `hex(HMAC-SHA256(kSigning, data))` with the cached key for `scope`
+    /// (a scope of this signer): the last step of every signature, a string
+    /// to sign's or a POST policy's.
+    pub(crate) fn sign_bytes(&self, scope: &CredentialScope<'_>, data: &[u8]) -> [u8; 64] {
+        crate::small::hex32(&self.cache.sign(&self.credentials, scope, data))
+    }
+
     /// Hashes the canonical request, writes the string to sign into the
     /// cached HMAC state, and returns the hex signature.
     fn signature(
@@ -695,7 +702,7 @@ impl Signer {
             &self.credential_parts.scope_tail,
             &hash,
         );
-        let sig = crate::small::hex32(&self.cache.sign(&self.credentials, scope, sts.as_bytes()));
+        let sig = self.sign_bytes(scope, sts.as_bytes());
         if let (Some(a), Some(text)) = (audit, text) {
             a.canonical_request = into_string(text);
             a.string_to_sign = sts.as_str().to_string();

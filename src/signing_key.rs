@@ -258,7 +258,7 @@ const HOT_ENTRIES: usize = 4;
 
 /// A small FIFO ring of entries: `next` is the slot replaced when full, so
 /// eviction never shifts the others. Each entry's tag sits in a separate
-/// array, so a lookup scans plain `u64`s (eight at a time, see [`find`])
+/// array, so a lookup scans plain `u64`s (eight at a time, see [`Ring::position`])
 /// and follows a pointer only on a (near-certain) match.
 struct Ring<T> {
     tags: Vec<u64>,
@@ -353,9 +353,10 @@ thread_local! {
 /// Each thread also keeps its last few keys in a small thread-local front,
 /// so the signing hot path takes no lock shared with other threads.
 ///
-/// Retention: a key stays in a thread's front until newer keys push it out
-/// or the thread ends, even after its cache, signer and credentials are
-/// dropped. A signing key is valid for one day, region and service, and
+/// Retention: a key (with the HMAC state after the last string to sign's
+/// first block, as secret as the key) stays in a thread's front until newer
+/// keys push it out or the thread ends, even after its cache, signer and
+/// credentials are dropped. A signing key is valid for one day, region and service, and
 /// never shown by `Debug`; a process that must not keep key material after
 /// dropping credentials should sign on threads it ends.
 ///
@@ -448,7 +449,9 @@ impl SigningKeyCache {
     }
 
     /// `HMAC-SHA256(kSigning, data)` with the cached key: the signing hot
-    /// path. The keyed state is copied once, straight from the cache entry.
+    /// path. The keyed state is used straight from this thread's front
+    /// entry, which also keeps the state after `data`'s first block for the
+    /// next call (strings to sign of the same second and scope share it).
     pub(crate) fn sign(
         &self,
         credentials: &Credentials,

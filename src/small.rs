@@ -138,21 +138,27 @@ pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
 /// and a short input as two overlapping halves, the way [`copy_into`]
 /// copies: straight from the input, never through a padded stack copy,
 /// whose small stores the wide loads after them would have to wait for.
+///
+/// Write `test` with `|`, not `||`: a short-circuit is a branch per byte,
+/// and the block is then tested byte by byte after all.
 #[inline(always)]
 pub(crate) fn any_byte(bytes: &[u8], test: impl Fn(u8) -> bool) -> bool {
-    fn block<const N: usize>(b: &[u8], test: &impl Fn(u8) -> bool) -> bool {
-        b.first_chunk::<N>()
-            .is_some_and(|b| b.iter().fold(false, |acc, &x| acc | test(x)))
-    }
+    let has16 = |b: &[u8; 16]| b.iter().fold(false, |acc, &x| acc | test(x));
+    let has8 = |b: &[u8; 8]| b.iter().fold(false, |acc, &x| acc | test(x));
+    let has4 = |b: &[u8; 4]| b.iter().fold(false, |acc, &x| acc | test(x));
     let n = bytes.len();
     if n >= 16 {
         let (blocks, tail) = bytes.as_chunks::<16>();
-        blocks.iter().any(|b| block::<16>(b, &test))
-            || (!tail.is_empty() && block::<16>(&bytes[n - 16..], &test))
+        for block in blocks {
+            if has16(block) {
+                return true;
+            }
+        }
+        !tail.is_empty() && bytes.last_chunk().is_some_and(has16)
     } else if n >= 8 {
-        block::<8>(bytes, &test) | block::<8>(&bytes[n - 8..], &test)
+        bytes.first_chunk().is_some_and(has8) | bytes.last_chunk().is_some_and(has8)
     } else if n >= 4 {
-        block::<4>(bytes, &test) | block::<4>(&bytes[n - 4..], &test)
+        bytes.first_chunk().is_some_and(has4) | bytes.last_chunk().is_some_and(has4)
     } else {
         bytes.iter().fold(false, |acc, &x| acc | test(x))
     }

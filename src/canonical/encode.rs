@@ -52,12 +52,23 @@ fn eight_digits(n: u64) -> [u8; 8] {
     (v | 0x3030_3030_3030_3030).to_le_bytes()
 }
 
-/// For text outputs (POST policy JSON): every writer puts ASCII or whole
-/// `&str`s, so the lossy conversion never replaces anything.
+/// For text outputs (POST policy JSON, credential strings): what is put
+/// here is short ASCII (digits, scope parts) or whole `&str`s, so the lossy
+/// conversion never replaces anything. ASCII goes in char by char: for
+/// these few bytes, cheaper than a call to validate them.
 impl Sink for String {
     #[inline]
     fn put(&mut self, bytes: &[u8]) {
-        self.push_str(&String::from_utf8_lossy(bytes));
+        if bytes.is_ascii() {
+            self.extend(bytes.iter().map(|&b| char::from(b)));
+        } else {
+            self.push_str(&String::from_utf8_lossy(bytes));
+        }
+    }
+
+    #[inline]
+    fn put_str(&mut self, s: &str) {
+        self.push_str(s);
     }
 }
 
@@ -179,12 +190,23 @@ pub(crate) fn encode<S: Sink + ?Sized>(sink: &mut S, bytes: &[u8], keep_slash: b
     } else {
         &UNRESERVED
     };
+    // The length of the leading run of kept bytes: eight table lookups per
+    // step, one branch, then byte by byte.
+    let clean_run = |bytes: &[u8]| {
+        let (groups, _) = bytes.as_chunks::<8>();
+        let whole = groups
+            .iter()
+            .take_while(|g| g.iter().fold(true, |all, &b| all & keep[usize::from(b)]))
+            .count();
+        8 * whole
+            + bytes[8 * whole..]
+                .iter()
+                .position(|&b| !keep[usize::from(b)])
+                .unwrap_or(bytes.len() - 8 * whole)
+    };
     let mut rest = bytes;
     loop {
-        let clean = rest
-            .iter()
-            .position(|&b| !keep[usize::from(b)])
-            .unwrap_or(rest.len());
+        let clean = clean_run(rest);
         sink.put(&rest[..clean]);
         rest = &rest[clean..];
         if rest.is_empty() {

@@ -102,7 +102,7 @@ pub(crate) fn validate(name: &str, value: &str) -> Result<(), Error> {
     }
     let v = value.as_bytes();
     // The usual value has no control byte at all: one pass, no lookahead.
-    if !any_byte(v, |b| b < 0x20 || b == 0x7f) {
+    if !any_byte(v, |b| (b < 0x20) | (b == 0x7f)) {
         return Ok(());
     }
     for (i, &b) in v.iter().enumerate() {

@@ -29,11 +29,6 @@ impl Fields {
         self.spans.len()
     }
 
-    /// Room for `text` more bytes of names and values.
-    pub(crate) fn reserve(&mut self, text: usize) {
-        self.text.reserve(text);
-    }
-
     pub(crate) fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &str)> {
         self.spans
             .iter()
@@ -55,14 +50,23 @@ impl Fields {
 
     /// Appends a field whose value is `parts` joined.
     pub(crate) fn push(&mut self, name: &str, parts: &[&str]) {
+        self.push_with(name, |text| {
+            for part in parts {
+                text.push_str(part);
+            }
+        });
+    }
+
+    /// Appends a field whose value `write` appends to the text, and returns
+    /// the value.
+    pub(crate) fn push_with(&mut self, name: &str, write: impl FnOnce(&mut String)) -> &str {
         let start = self.text.len();
         self.text.push_str(name);
         let name_end = self.text.len();
-        for part in parts {
-            self.text.push_str(part);
-        }
-        self.spans
-            .push((start..name_end, name_end..self.text.len()));
+        write(&mut self.text);
+        let value = name_end..self.text.len();
+        self.spans.push((start..name_end, value.clone()));
+        &self.text[value]
     }
 
     /// Replaces field `i`'s value with `value` if that is longer.
@@ -108,11 +112,21 @@ pub struct SignedPolicy {
 /// ```
 pub fn sign_policy_document(signer: &Signer, time: SigningTime, document: &[u8]) -> SignedPolicy {
     let policy_base64 = base64::engine::general_purpose::STANDARD.encode(document);
-    let signature = signer.signing_key(&time).sign(policy_base64.as_bytes());
+    let signature = policy_signature(signer, time, &policy_base64);
     SignedPolicy {
         policy_base64,
-        signature,
+        signature: crate::signer::into_string(signature.to_vec()),
     }
+}
+
+/// `hex(HMAC-SHA256(kSigning, policy_base64))`: the signature of a policy
+/// (here and in [`PostPolicy::sign`](crate::PostPolicy::sign)).
+pub(crate) fn policy_signature(
+    signer: &Signer,
+    time: SigningTime,
+    policy_base64: &str,
+) -> [u8; 64] {
+    signer.sign_bytes(&signer.credential_scope(&time), policy_base64.as_bytes())
 }
 
 /// A signed POST form: where to send it, the fields in the order a form

@@ -37,7 +37,9 @@ use self::conditions::Condition;
 pub use self::form::{sign_policy_document, PostForm, SignedPolicy};
 use crate::canonical::encode::Sink as _;
 use crate::request::Request;
+use crate::small::SmallBuf;
 use crate::{Endpoint, Error, Signer, SigningTime, ALGORITHM};
+use base64::Engine as _;
 
 /// The object key condition.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -96,7 +98,9 @@ impl<'a> PostPolicy<'a> {
             bucket: bucket.into(),
             key: None,
             expiration: None,
-            conditions: Vec::new(),
+            // Forms usually carry a few conditions: room for them at once
+            // instead of growing 4 → 8.
+            conditions: Vec::with_capacity(8),
             content_length: None,
         }
     }
@@ -275,52 +279,12 @@ impl<'a> PostPolicy<'a> {
         }
 
         let scope = signer.credential_scope(&time);
-        let access_key_id = signer.credentials().access_key_id();
-        let mut credential = String::with_capacity(access_key_id.len() + 48);
-        credential.push_str(access_key_id);
-        credential.push('/');
+        let mut credential = SmallBuf::<128>::new();
+        credential.put_str(signer.credentials().access_key_id());
+        credential.put(b"/");
         scope.write(&mut credential);
+        let credential = credential.as_str();
         let token = signer.credentials().session_token();
-
-        // The form fields, in the order a form sends them; `fill_in` holds
-        // the indices of those the page fills in.
-        let mut fields = form::Fields::with_capacity(
-            self.conditions.len() + 8,
-            512 + self
-                .conditions
-                .iter()
-                .map(|c| c.field().len() + c.operand().len())
-                .sum::<usize>(),
-        );
-        let mut fill_in = Vec::new();
-        match key {
-            Key::Exact(k) => fields.push("key", &[k]),
-            Key::Filename(p) => fields.push("key", &[p, "${filename}"]),
-            Key::StartsWith(p) => {
-                fill_in.push(fields.len());
-                fields.push("key", &[p]);
-            }
-        }
-        for c in &self.conditions {
-            if let Condition::Exact { field, value, .. } = c {
-                if fields.position(field).is_none() {
-                    fields.push(field, &[value]);
-                }
-            }
-        }
-        for c in &self.conditions {
-            if let Condition::StartsWith { field, prefix } = c {
-                match fields.position(field) {
-                    None => {
-                        fill_in.push(fields.len());
-                        fields.push(field, &[prefix]);
-                    }
-                    // The longest of compatible prefixes.
-                    Some(i) if fill_in.contains(&i) => fields.lengthen(i, prefix),
-                    Some(_) => {}
-                }
-            }
-        }
 
         // The document: compact JSON, conditions in the order given.
         let mut doc = String::with_capacity(
@@ -357,7 +321,7 @@ impl<'a> PostPolicy<'a> {
         let amz_date = time.amz_date();
         for (name, value) in [
             ("x-amz-algorithm", Some(ALGORITHM)),
-            ("x-amz-credential", Some(credential.as_str())),
+            ("x-amz-credential", Some(credential)),
             ("x-amz-date", Some(amz_date)),
             ("x-amz-security-token", token),
         ] {
@@ -368,19 +332,63 @@ impl<'a> PostPolicy<'a> {
         }
         doc.push_str("]}");
 
-        let SignedPolicy {
-            policy_base64,
-            signature,
-        } = sign_policy_document(signer, time, doc.as_bytes());
-        fields.reserve(policy_base64.len() + credential.len() + token.map_or(0, str::len) + 192);
-        fields.push("policy", &[&policy_base64]);
+        // The form fields, in the order a form sends them; `fill_in` holds
+        // the indices of those the page fills in. One buffer for all their
+        // text, sized for everything below (the policy in base64 included).
+        let mut fields = form::Fields::with_capacity(
+            self.conditions.len() + 8,
+            256 + 4 * doc.len().div_ceil(3)
+                + credential.len()
+                + token.map_or(0, str::len)
+                + self
+                    .conditions
+                    .iter()
+                    .map(|c| c.field().len() + c.operand().len())
+                    .sum::<usize>(),
+        );
+        let mut fill_in = Vec::new();
+        match key {
+            Key::Exact(k) => fields.push("key", &[k]),
+            Key::Filename(p) => fields.push("key", &[p, "${filename}"]),
+            Key::StartsWith(p) => {
+                fill_in.push(fields.len());
+                fields.push("key", &[p]);
+            }
+        }
+        for c in &self.conditions {
+            if let Condition::Exact { field, value, .. } = c {
+                if fields.position(field).is_none() {
+                    fields.push(field, &[value]);
+                }
+            }
+        }
+        for c in &self.conditions {
+            if let Condition::StartsWith { field, prefix } = c {
+                match fields.position(field) {
+                    None => {
+                        fill_in.push(fields.len());
+                        fields.push(field, &[prefix]);
+                    }
+                    // The longest of compatible prefixes.
+                    Some(i) if fill_in.contains(&i) => fields.lengthen(i, prefix),
+                    Some(_) => {}
+                }
+            }
+        }
+
+        // Signed as `sign_policy_document` signs, the base64 written
+        // straight into the fields.
+        let policy_base64 = fields.push_with("policy", |text| {
+            base64::engine::general_purpose::STANDARD.encode_string(doc.as_bytes(), text)
+        });
+        let signature = form::policy_signature(signer, time, policy_base64);
         fields.push("x-amz-algorithm", &[ALGORITHM]);
-        fields.push("x-amz-credential", &[&credential]);
+        fields.push("x-amz-credential", &[credential]);
         fields.push("x-amz-date", &[amz_date]);
         if let Some(t) = token {
             fields.push("x-amz-security-token", &[t]);
         }
-        fields.push("x-amz-signature", &[&signature]);
+        fields.push_with("x-amz-signature", |text| text.put(&signature));
         Ok(PostForm::new(
             target.url_prefix(),
             fields,
