@@ -359,17 +359,37 @@ impl Case {
         }
     }
 
-    /// awsig's signature and signed-header list, for one way of building the request.
-    fn ours(&self, rules: Rules, presign: bool, request: Request<'_>) -> (String, String, String) {
+    /// A signer for this case's credentials, region, service and rules.
+    fn signer(&self, rules: Rules) -> Signer {
         let creds = Credentials::new("AKIDEXAMPLE", self.secret.as_str(), self.token.clone())
             .expect("credentials");
         let settings = match rules {
             Rules::S3 => SigningSettings::s3(),
             Rules::Generic => SigningSettings::generic(),
         };
-        let signer = Signer::new(creds, &self.region, &self.service)
+        Signer::new(creds, &self.region, &self.service)
             .expect("signer")
-            .with_settings(settings);
+            .with_settings(settings)
+    }
+
+    /// awsig's signature and signed-header list, for one way of building the
+    /// request, with `shared` (built by [`Case::signer`] for the same
+    /// secret, region, service and rules) or a signer of its own.
+    fn ours(
+        &self,
+        rules: Rules,
+        presign: bool,
+        request: Request<'_>,
+        shared: Option<&Signer>,
+    ) -> (String, String, String) {
+        let own;
+        let signer = match shared {
+            Some(s) => s,
+            None => {
+                own = self.signer(rules);
+                &own
+            }
+        };
         let time = SigningTime::from_unix_timestamp(self.unix).expect("time");
         let headers: Vec<(&str, &str)> = self
             .headers
@@ -407,6 +427,15 @@ impl Case {
     }
 
     fn check(&self, rules: Rules, presign: bool) -> Result<(), TestCaseError> {
+        self.check_with(rules, presign, None)
+    }
+
+    fn check_with(
+        &self,
+        rules: Rules,
+        presign: bool,
+        shared: Option<&Signer>,
+    ) -> Result<(), TestCaseError> {
         let expected = self.aws(rules, presign);
         let url = self.wire_url();
         let from_url = Request::from_url(self.method, &url).expect("wire URL parses");
@@ -420,7 +449,7 @@ impl Case {
             .key(ObjectKey::new(&self.key))
             .params(&raw);
         for (how, request) in [("wire URL", from_url), ("raw parts", from_parts)] {
-            let (signature, signed, creq) = self.ours(rules, presign, request);
+            let (signature, signed, creq) = self.ours(rules, presign, request, shared);
             prop_assert_eq!(
                 (&signature, &signed),
                 (&expected.0, &expected.1),
@@ -458,4 +487,45 @@ proptest! {
     fn generic_presigning_matches_aws_sigv4(c in case(Rules::Generic)) {
         c.check(Rules::Generic, true)?;
     }
+}
+
+/// Signers that live across many requests, as in a service: the key cache
+/// and each thread's front (with the HMAC state kept after a string to
+/// sign's first block) carry over from one request to the next. Requests in
+/// the same second, the next second and back, presigned and header-signed,
+/// alternate between two signers with different secrets sharing one cache;
+/// every signature must still be aws-sigv4's.
+#[test]
+fn long_lived_signers_match_aws_sigv4() {
+    let cache = std::sync::Arc::new(awsig::SigningKeyCache::new());
+    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig {
+        cases: (cases() / 50).max(8),
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    });
+    let strategy = proptest::collection::vec(case(Rules::S3), 48);
+    runner
+        .run(&strategy, |cases| {
+            let base = 1_700_000_000;
+            let seconds = [0, 0, 1, 0, 2, 2, 0, 86_400];
+            let mut signers: Vec<(String, Signer)> = Vec::new();
+            for (i, mut c) in cases.into_iter().enumerate() {
+                c.secret = ["first/secret+A", "second/secret+B"][usize::from(i % 3 == 0)].into();
+                c.token = None;
+                c.region = "us-east-1".into();
+                c.service = "s3".into();
+                c.unix = base + seconds[i % seconds.len()];
+                if !signers.iter().any(|(s, _)| *s == c.secret) {
+                    let signer = c.signer(Rules::S3).with_cache(cache.clone());
+                    signers.push((c.secret.clone(), signer));
+                }
+                let signer = signers
+                    .iter()
+                    .find(|(s, _)| *s == c.secret)
+                    .map(|(_, signer)| signer);
+                c.check_with(Rules::S3, i % 2 == 0, signer)?;
+            }
+            Ok(())
+        })
+        .unwrap();
 }
