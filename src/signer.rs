@@ -674,11 +674,14 @@ impl Signer {
         Ok(PresignedUrl::new(into_string(url.into_vec()), time, secs))
     }
 
-    /// `hex(HMAC-SHA256(kSigning, data))` with the cached key for `scope`
-    /// (a scope of this signer): the last step of every signature, a string
-    /// to sign's or a POST policy's.
-    pub(crate) fn sign_bytes(&self, scope: &CredentialScope<'_>, data: &[u8]) -> [u8; 64] {
-        crate::small::hex32(&self.cache.sign(&self.credentials, scope, data))
+    /// `hex(HMAC-SHA256(kSigning, policy))` with the cached key for `scope`
+    /// (a scope of this signer): the signature of a POST policy.
+    pub(crate) fn sign_policy(
+        &self,
+        scope: &CredentialScope<'_>,
+        policy_base64: &[u8],
+    ) -> [u8; 64] {
+        crate::small::hex32(&self.cache.sign(&self.credentials, scope, policy_base64))
     }
 
     /// Hashes the canonical request, writes the string to sign into the
@@ -702,7 +705,11 @@ impl Signer {
             &self.credential_parts.scope_tail,
             &hash,
         );
-        let sig = self.sign_bytes(scope, sts.as_bytes());
+        let sig = crate::small::hex32(&self.cache.sign_string_to_sign(
+            &self.credentials,
+            scope,
+            sts.as_bytes(),
+        ));
         if let (Some(a), Some(text)) = (audit, text) {
             a.canonical_request = into_string(text);
             a.string_to_sign = sts.as_str().to_string();

@@ -175,10 +175,7 @@ impl SigningKey {
     /// # Ok::<(), awsig::Error>(())
     /// ```
     pub fn sign(&self, data: &[u8]) -> String {
-        let mut out = [0u8; 64];
-        // Cannot fail: the buffer is exactly twice the digest length.
-        let _ = hex::encode_to_slice(self.mac(data), &mut out);
-        String::from_utf8(out.to_vec()).unwrap_or_default()
+        crate::signer::into_string(crate::small::hex32(&self.mac(data)).to_vec())
     }
 
     /// `HMAC-SHA256(kSigning, data)`.
@@ -353,12 +350,13 @@ thread_local! {
 /// Each thread also keeps its last few keys in a small thread-local front,
 /// so the signing hot path takes no lock shared with other threads.
 ///
-/// Retention: a key (with the HMAC state after the last string to sign's
-/// first block, as secret as the key) stays in a thread's front until newer
-/// keys push it out or the thread ends, even after its cache, signer and
-/// credentials are dropped. A signing key is valid for one day, region and service, and
-/// never shown by `Debug`; a process that must not keep key material after
-/// dropping credentials should sign on threads it ends.
+/// Retention: a key (with the HMAC state after the first block of the last
+/// string to sign, as secret as the key, and that block's public text)
+/// stays in a thread's front until newer keys push it out or the thread
+/// ends, even after its cache, signer and credentials are dropped. A
+/// signing key is valid for one day, region and service, and never shown by
+/// `Debug`; a process that must not keep key material after dropping
+/// credentials should sign on threads it ends.
 ///
 /// ```
 /// use std::sync::Arc;
@@ -448,18 +446,32 @@ impl SigningKeyCache {
         self.with_key(credentials, scope, |hot| hot.entry.key.clone())
     }
 
-    /// `HMAC-SHA256(kSigning, data)` with the cached key: the signing hot
-    /// path. The keyed state is used straight from this thread's front
-    /// entry, which also keeps the state after `data`'s first block for the
-    /// next call (strings to sign of the same second and scope share it).
+    /// `HMAC-SHA256(kSigning, data)` with the cached key, used straight
+    /// from this thread's front entry (POST policies).
     pub(crate) fn sign(
         &self,
         credentials: &Credentials,
         scope: &CredentialScope<'_>,
         data: &[u8],
     ) -> [u8; 32] {
+        self.with_key(credentials, scope, |hot| hot.entry.key.mac(data))
+    }
+
+    /// [`Self::sign`] for a string to sign: the signing hot path. The front
+    /// entry also keeps the HMAC state after the string's first block for
+    /// the next call, as strings to sign of the same second and scope share
+    /// it (`AWS4-HMAC-SHA256`, the time, the scope: no secret text).
+    pub(crate) fn sign_string_to_sign(
+        &self,
+        credentials: &Credentials,
+        scope: &CredentialScope<'_>,
+        string_to_sign: &[u8],
+    ) -> [u8; 32] {
         self.with_key(credentials, scope, |hot| {
-            hot.entry.key.mac.mac_resuming(data, &mut hot.resume)
+            hot.entry
+                .key
+                .mac
+                .mac_resuming(string_to_sign, &mut hot.resume)
         })
     }
 

@@ -61,9 +61,13 @@ impl<T: Copy + Default, const N: usize> SmallVec<T, N> {
 /// to `memcpy`: two overlapping moves of 4, 8 or 16 bytes, or for longer
 /// ones (URL parts, the canonical query: a few hundred bytes at most) a run
 /// of 16-byte moves, the last one overlapping.
+///
+/// `dst` is cut to `src`'s length first (callers pass equal lengths), so
+/// every branch below sees two slices of the same length.
 #[inline(always)]
 pub(crate) fn copy_into(dst: &mut [u8], src: &[u8]) {
     debug_assert_eq!(dst.len(), src.len());
+    let dst = &mut dst[..src.len()];
     /// The first and the last `N` bytes, as fixed-size moves (a slice
     /// `copy_from_slice` of a run-time length is a `memcpy` call).
     #[inline(always)]
@@ -88,7 +92,7 @@ pub(crate) fn copy_into(dst: &mut [u8], src: &[u8]) {
         ends::<8>(dst, src);
     } else if n >= 4 {
         ends::<4>(dst, src);
-    } else if n > 0 && dst.len() >= n {
+    } else if n > 0 {
         dst[0] = src[0];
         dst[n / 2] = src[n / 2];
         dst[n - 1] = src[n - 1];
@@ -181,22 +185,24 @@ pub(crate) fn hex32(bytes: &[u8; 32]) -> [u8; 64] {
 /// An output buffer on the heap, sized up front: one allocation for the
 /// whole output.
 ///
-/// The buffer is zeroed to its capacity once (one `memset` after a plain
-/// allocation) and then written in place, so each of the thirty-odd short
-/// pieces of a presigned URL is a few moves ([`copy_into`]) instead of a
-/// call to `memcpy` through `Vec::extend_from_slice`. Not `vec![0; n]`:
-/// that is a `calloc`, which in glibc bypasses the per-thread cache.
+/// The buffer is zeroed ahead of the writes, [`ZERO_STEP`] bytes at a time
+/// (one `memset` for a usual presigned URL), and written in place, so each
+/// of the thirty-odd short pieces of a URL is a few moves ([`copy_into`])
+/// instead of a call to `memcpy` through `Vec::extend_from_slice`. Not
+/// `vec![0; n]`: that is a `calloc`, which in glibc bypasses the
+/// per-thread cache, and it would clear the whole worst-case estimate.
 pub(crate) struct OutBuf {
     bytes: Vec<u8>,
     len: usize,
 }
 
+/// Bytes zeroed at a time ahead of the writes.
+const ZERO_STEP: usize = 512;
+
 impl OutBuf {
-    // `vec![0; n]` is the `calloc` the type's documentation explains.
-    #[allow(clippy::slow_vector_initialization)]
     pub(crate) fn with_capacity(capacity: usize) -> Self {
         let mut bytes = Vec::with_capacity(capacity);
-        bytes.resize(capacity, 0);
+        bytes.resize(capacity.min(ZERO_STEP), 0);
         OutBuf { bytes, len: 0 }
     }
 
@@ -212,6 +218,14 @@ impl OutBuf {
         self.bytes.truncate(self.len);
         self.bytes
     }
+
+    /// Zeroes room up to `end` and a step beyond, within the capacity
+    /// (past it, for an output longer than its estimate: the buffer grows).
+    #[inline(never)]
+    fn zero_to(&mut self, end: usize) {
+        let step = (self.bytes.len() + ZERO_STEP).min(self.bytes.capacity());
+        self.bytes.resize(end.max(step), 0);
+    }
 }
 
 impl Sink for OutBuf {
@@ -219,8 +233,7 @@ impl Sink for OutBuf {
     fn put(&mut self, bytes: &[u8]) {
         let end = self.len + bytes.len();
         if end > self.bytes.len() {
-            // Past the estimate (never on the signer's paths): grow.
-            self.bytes.resize(end.max(2 * self.bytes.len()), 0);
+            self.zero_to(end);
         }
         copy_into(&mut self.bytes[self.len..end], bytes);
         self.len = end;
@@ -303,6 +316,16 @@ mod tests {
         out.put(b"defgh");
         assert_eq!(out.as_bytes(), b"abcdefgh");
         assert_eq!(out.into_vec(), b"abcdefgh");
+        // Past one zeroing step, within and past the capacity.
+        let text: Vec<u8> = (0..3000u32).map(|i| b'a' + (i % 26) as u8).collect();
+        for capacity in [0, 10, 511, 512, 513, 1500, 3000] {
+            let mut out = OutBuf::with_capacity(capacity);
+            for piece in text.chunks(37) {
+                out.put(piece);
+            }
+            assert_eq!(out.len(), text.len());
+            assert_eq!(out.into_vec(), text, "{capacity}");
+        }
     }
 
     #[test]

@@ -33,7 +33,7 @@ pub(crate) fn is_scope_part(s: &str) -> bool {
 /// assert!(CredentialScope::new("20130524", "us east", "s3").is_err());
 /// # Ok::<(), awsig::Error>(())
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct CredentialScope<'a> {
     /// `YYYYMMDD` (ASCII digits).
     date: &'a [u8; 8],
@@ -132,6 +132,16 @@ pub(crate) fn write_scope_tail<S: Sink + ?Sized>(sink: &mut S, region: &str, ser
     sink.put(b"/aws4_request");
 }
 
+impl fmt::Debug for CredentialScope<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CredentialScope")
+            .field("date", &self.date())
+            .field("region", &self.region)
+            .field("service", &self.service)
+            .finish()
+    }
+}
+
 impl fmt::Display for CredentialScope<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
@@ -168,6 +178,15 @@ pub(crate) fn write<S: Sink + ?Sized>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scope_debug_shows_text() {
+        let scope = CredentialScope::new("20130524", "us-east-1", "s3").unwrap();
+        assert_eq!(
+            format!("{scope:?}"),
+            r#"CredentialScope { date: "20130524", region: "us-east-1", service: "s3" }"#
+        );
+    }
 
     #[test]
     fn string_to_sign_layout() {

@@ -197,7 +197,8 @@ impl SigningTime {
 
     /// [`Self::date_stamp`] as bytes, without a UTF-8 check (hot path).
     pub(crate) fn date_stamp_bytes(&self) -> &[u8; 8] {
-        self.amz_date.first_chunk().unwrap_or(&[b'0'; 8])
+        let [date @ .., _, _, _, _, _, _, _, _] = &self.amz_date;
+        date
     }
 
     /// The same instant as a [`time::OffsetDateTime`] in UTC.

@@ -52,10 +52,10 @@ fn eight_digits(n: u64) -> [u8; 8] {
     (v | 0x3030_3030_3030_3030).to_le_bytes()
 }
 
-/// For text outputs (POST policy JSON, credential strings): what is put
-/// here is short ASCII (digits, scope parts) or whole `&str`s, so the lossy
-/// conversion never replaces anything. ASCII goes in char by char: for
-/// these few bytes, cheaper than a call to validate them.
+/// For text outputs (POST policy JSON and dates, audit strings): what is
+/// put here is short ASCII (digits, hex) or whole `&str`s, so the lossy
+/// conversion never replaces anything. ASCII (checked inline, a word at a
+/// time) goes in char by char, with no call to a UTF-8 validator.
 impl Sink for String {
     #[inline]
     fn put(&mut self, bytes: &[u8]) {

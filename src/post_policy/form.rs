@@ -111,12 +111,19 @@ pub struct SignedPolicy {
 /// # Ok::<(), awsig::Error>(())
 /// ```
 pub fn sign_policy_document(signer: &Signer, time: SigningTime, document: &[u8]) -> SignedPolicy {
-    let policy_base64 = base64::engine::general_purpose::STANDARD.encode(document);
+    let mut policy_base64 = String::new();
+    write_base64(&mut policy_base64, document);
     let signature = policy_signature(signer, time, &policy_base64);
     SignedPolicy {
         policy_base64,
         signature: crate::signer::into_string(signature.to_vec()),
     }
+}
+
+/// Appends the `policy` field's value: `document` in standard base64 (with
+/// padding), as S3 decodes it.
+pub(crate) fn write_base64(out: &mut String, document: &[u8]) {
+    base64::engine::general_purpose::STANDARD.encode_string(document, out);
 }
 
 /// `hex(HMAC-SHA256(kSigning, policy_base64))`: the signature of a policy
@@ -126,7 +133,7 @@ pub(crate) fn policy_signature(
     time: SigningTime,
     policy_base64: &str,
 ) -> [u8; 64] {
-    signer.sign_bytes(&signer.credential_scope(&time), policy_base64.as_bytes())
+    signer.sign_policy(&signer.credential_scope(&time), policy_base64.as_bytes())
 }
 
 /// A signed POST form: where to send it, the fields in the order a form

@@ -39,7 +39,6 @@ use crate::canonical::encode::Sink as _;
 use crate::request::Request;
 use crate::small::SmallBuf;
 use crate::{Endpoint, Error, Signer, SigningTime, ALGORITHM};
-use base64::Engine as _;
 
 /// The object key condition.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -379,7 +378,7 @@ impl<'a> PostPolicy<'a> {
         // Signed as `sign_policy_document` signs, the base64 written
         // straight into the fields.
         let policy_base64 = fields.push_with("policy", |text| {
-            base64::engine::general_purpose::STANDARD.encode_string(doc.as_bytes(), text)
+            form::write_base64(text, doc.as_bytes());
         });
         let signature = form::policy_signature(signer, time, policy_base64);
         fields.push("x-amz-algorithm", &[ALGORITHM]);

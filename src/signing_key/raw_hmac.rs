@@ -128,23 +128,30 @@ impl HmacKey {
     }
 
     /// `HMAC-SHA256(key, data)`, reusing the inner state after `data`'s
-    /// first block when `resume` holds the same block (under this key: the
-    /// caller keeps one `resume` per key), and leaving this one's there.
+    /// first block when `resume` was made by this key from the same block,
+    /// and leaving this call's there. Both are checked: the block byte for
+    /// byte, the key by its state after the ipad block (which differs for
+    /// every key), so a `resume` can never carry over to other data or
+    /// another key.
     ///
     /// Strings to sign made in the same second for the same scope share
-    /// their first 64 bytes (`AWS4-HMAC-SHA256\n{amz date}\n{scope…`), so
-    /// a burst of signatures saves one SHA-256 compression each.
+    /// their first 64 bytes (`AWS4-HMAC-SHA256\n{amz date}\n{date}/{region}/…`,
+    /// when region and service together are over 5 bytes, as every real
+    /// pair is), so a burst of signatures saves one SHA-256 compression each.
     #[inline]
     pub(crate) fn mac_resuming(&self, data: &[u8], resume: &mut Option<Resume>) -> [u8; 32] {
         let Some((first, rest)) = data.split_first_chunk::<64>() else {
             return self.mac(data);
         };
         let inner = match resume {
-            Some(r) if crate::small::same_bytes(&r.first, first) => r.inner,
+            Some(r) if r.key == self.inner.h && crate::small::same_bytes(&r.first, first) => {
+                r.inner
+            }
             _ => {
                 let mut inner = self.inner;
                 inner.absorb(std::slice::from_ref(first));
                 *resume = Some(Resume {
+                    key: self.inner.h,
                     first: *first,
                     inner,
                 });
@@ -156,9 +163,12 @@ impl HmacKey {
 }
 
 /// A message's first block and the HMAC inner state after it, for
-/// [`HmacKey::mac_resuming`]. As secret as the key it was made with.
+/// [`HmacKey::mac_resuming`], with the key's state after its ipad block to
+/// tell which key made it. The states are as secret as the key; the block
+/// is the message's own text. No `Debug`.
 #[derive(Clone, Copy)]
 pub(crate) struct Resume {
+    key: [u32; 8],
     first: [u8; 64],
     inner: State,
 }
@@ -230,12 +240,13 @@ mod tests {
                 "{start} {len}"
             );
         }
-        // A separate key keeps a separate resume.
-        let mut other_resume = None;
-        assert_eq!(
-            other.mac_resuming(&bytes[..133], &mut other_resume),
-            reference(b"other key", &bytes[..133])
-        );
+        // Another key never takes over this key's resume, nor the reverse.
+        for (k, name) in [(&other, &b"other key"[..]), (&key, &b"key"[..])] {
+            assert_eq!(
+                k.mac_resuming(&bytes[..133], &mut resume),
+                reference(name, &bytes[..133])
+            );
+        }
     }
 
     #[test]
