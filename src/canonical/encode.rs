@@ -190,23 +190,12 @@ pub(crate) fn encode<S: Sink + ?Sized>(sink: &mut S, bytes: &[u8], keep_slash: b
     } else {
         &UNRESERVED
     };
-    // The length of the leading run of kept bytes: eight table lookups per
-    // step, one branch, then byte by byte.
-    let clean_run = |bytes: &[u8]| {
-        let (groups, _) = bytes.as_chunks::<8>();
-        let whole = groups
-            .iter()
-            .take_while(|g| g.iter().fold(true, |all, &b| all & keep[usize::from(b)]))
-            .count();
-        8 * whole
-            + bytes[8 * whole..]
-                .iter()
-                .position(|&b| !keep[usize::from(b)])
-                .unwrap_or(bytes.len() - 8 * whole)
-    };
     let mut rest = bytes;
     loop {
-        let clean = clean_run(rest);
+        let clean = rest
+            .iter()
+            .position(|&b| !keep[usize::from(b)])
+            .unwrap_or(rest.len());
         sink.put(&rest[..clean]);
         rest = &rest[clean..];
         if rest.is_empty() {
