@@ -190,12 +190,22 @@ pub(crate) fn encode<S: Sink + ?Sized>(sink: &mut S, bytes: &[u8], keep_slash: b
     } else {
         &UNRESERVED
     };
+    // The length of the leading run of kept bytes: four lookups and one
+    // branch per step, then byte by byte.
+    let clean_run = |b: &[u8]| {
+        let kept = |i: usize| keep[usize::from(b[i])];
+        let mut i = 0;
+        while i + 4 <= b.len() && kept(i) & kept(i + 1) & kept(i + 2) & kept(i + 3) {
+            i += 4;
+        }
+        while i < b.len() && kept(i) {
+            i += 1;
+        }
+        i
+    };
     let mut rest = bytes;
     loop {
-        let clean = rest
-            .iter()
-            .position(|&b| !keep[usize::from(b)])
-            .unwrap_or(rest.len());
+        let clean = clean_run(rest);
         sink.put(&rest[..clean]);
         rest = &rest[clean..];
         if rest.is_empty() {
