@@ -134,9 +134,17 @@ pub(crate) fn check_name(name: &str) -> Result<(), Error> {
 /// one field, an exact value outside a `starts-with` prefix, two prefixes
 /// neither of which extends the other; and `success_action_status` values
 /// S3 does not know.
+///
+/// O(n log n): the conditions are sorted by field name (case-insensitive)
+/// and each field's group is checked in one pass, instead of comparing
+/// every pair. Pairwise compatibility within a group is equivalent to: all
+/// exact values equal, the prefixes a chain (each a prefix of the next
+/// longer one, by transitivity of "starts with"), and the exact value, if
+/// any, starting with the longest prefix. The error names the field as the
+/// group's first condition spells it, for the group that starts earliest.
 pub(crate) fn check_consistent(conditions: &[Condition<'_>]) -> Result<(), Error> {
-    for (i, a) in conditions.iter().enumerate() {
-        if let Condition::Exact { field, value, .. } = a {
+    for c in conditions {
+        if let Condition::Exact { field, value, .. } = c {
             if field.eq_ignore_ascii_case("success_action_status")
                 && !matches!(value.as_ref(), "200" | "201" | "204")
             {
@@ -146,15 +154,64 @@ pub(crate) fn check_consistent(conditions: &[Condition<'_>]) -> Result<(), Error
                 });
             }
         }
-        for b in &conditions[i + 1..] {
-            if a.field().eq_ignore_ascii_case(b.field()) && !compatible(a, b) {
-                return Err(Error::ConflictingConditions(a.field().to_string()));
-            }
+    }
+    // Each name lowercased once, all into one buffer: the sort then compares
+    // plain byte slices.
+    let mut lowered = Vec::with_capacity(conditions.iter().map(|c| c.field().len()).sum());
+    let mut spans = Vec::with_capacity(conditions.len());
+    for c in conditions {
+        let start = lowered.len();
+        lowered.extend(c.field().bytes().map(|b| b.to_ascii_lowercase()));
+        spans.push(start..lowered.len());
+    }
+    let name = |i: usize| &lowered[spans[i].clone()];
+    let mut order: Vec<usize> = (0..conditions.len()).collect();
+    // Ties (same name) keep the input order: the group's first element is
+    // its earliest condition.
+    order.sort_unstable_by(|&a, &b| name(a).cmp(name(b)).then(a.cmp(&b)));
+    let mut conflict: Option<usize> = None;
+    for group in order.chunk_by(|&a, &b| name(a) == name(b)) {
+        let first = group[0];
+        if conflict.is_some_and(|c| c < first) {
+            continue;
+        }
+        if !group_consistent(group.iter().map(|&i| &conditions[i])) {
+            conflict = Some(first);
         }
     }
-    Ok(())
+    match conflict {
+        Some(i) => Err(Error::ConflictingConditions(
+            conditions[i].field().to_string(),
+        )),
+        None => Ok(()),
+    }
 }
 
+/// Whether the conditions on one field are pairwise [`compatible`].
+fn group_consistent<'c, 'a: 'c>(group: impl Iterator<Item = &'c Condition<'a>>) -> bool {
+    let mut exact: Option<&str> = None;
+    let mut prefixes: Vec<&str> = Vec::new();
+    for c in group {
+        match c {
+            Condition::Exact { value, .. } => match exact {
+                Some(e) if e != value.as_ref() => return false,
+                _ => exact = Some(value),
+            },
+            Condition::StartsWith { prefix, .. } => prefixes.push(prefix),
+        }
+    }
+    prefixes.sort_unstable_by_key(|p| p.len());
+    let chain = prefixes.windows(2).all(|w| w[1].starts_with(w[0]));
+    chain
+        && match (exact, prefixes.last()) {
+            (Some(e), Some(longest)) => e.starts_with(longest),
+            _ => true,
+        }
+}
+
+/// Whether two conditions on one field can both hold (the pairwise
+/// definition [`check_consistent`] is checked against).
+#[cfg(test)]
 fn compatible(a: &Condition<'_>, b: &Condition<'_>) -> bool {
     use Condition::{Exact, StartsWith};
     match (a, b) {
@@ -265,5 +322,54 @@ mod tests {
             );
         }
         assert!(check_consistent(&[exact("success_action_status", "302")]).is_err());
+    }
+
+    /// The pairwise definition, quadratic: the fields in order of first
+    /// appearance, the first with two conditions that are not
+    /// [`compatible`], named as its first condition spells it.
+    fn pairwise(conditions: &[Condition<'_>]) -> Result<(), Error> {
+        for (i, a) in conditions.iter().enumerate() {
+            let same = |c: &&Condition<'_>| c.field().eq_ignore_ascii_case(a.field());
+            if conditions[..i].iter().any(|c| same(&c)) {
+                continue;
+            }
+            let group: Vec<_> = conditions[i..].iter().filter(same).collect();
+            for (j, x) in group.iter().enumerate() {
+                if group[j + 1..].iter().any(|y| !compatible(x, y)) {
+                    return Err(Error::ConflictingConditions(a.field().to_string()));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Every list of up to four conditions over two fields (one in two
+    /// spellings) and operands that extend, equal or diverge from each other
+    /// agrees with the pairwise definition, error included.
+    #[test]
+    fn consistency_agrees_with_the_pairwise_definition() {
+        let fields = ["a", "A", "b"];
+        let operands = ["", "x", "xy", "xz"];
+        let mut one = Vec::new();
+        for field in fields {
+            for operand in operands {
+                one.push(exact(field, operand));
+                one.push(starts(field, operand));
+            }
+        }
+        let n = one.len();
+        let mut checked = 0;
+        for len in 0..=4u32 {
+            for mut k in 0..n.pow(len) {
+                let mut list = Vec::new();
+                for _ in 0..len {
+                    list.push(one[k % n].clone());
+                    k /= n;
+                }
+                assert_eq!(check_consistent(&list), pairwise(&list), "{list:?}");
+                checked += 1;
+            }
+        }
+        assert_eq!(checked, 1 + 24 + 24 * 24 + 24 * 24 * 24 + 24 * 24 * 24 * 24);
     }
 }

@@ -1,6 +1,7 @@
 //! Output of a POST policy: the signed policy and the form a page sends.
 
 use std::fmt;
+use std::hash::{Hash, Hasher};
 use std::ops::Range;
 
 use base64::Engine as _;
@@ -75,6 +76,28 @@ impl Fields {
             let start = self.text.len();
             self.text.push_str(value);
             self.spans[i].1 = start..self.text.len();
+        }
+    }
+}
+
+/// A field name as a map key: hashed and compared ASCII case-insensitively,
+/// as S3 compares field names.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Caseless<'s>(pub(crate) &'s str);
+
+impl PartialEq for Caseless<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.eq_ignore_ascii_case(other.0)
+    }
+}
+
+impl Eq for Caseless<'_> {}
+
+impl Hash for Caseless<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_usize(self.0.len());
+        for b in self.0.bytes() {
+            state.write_u8(b.to_ascii_lowercase());
         }
     }
 }
@@ -158,7 +181,7 @@ pub(crate) fn policy_signature(
 pub struct PostForm {
     url: String,
     fields: Fields,
-    /// Indices into `fields`.
+    /// Indices into `fields`, increasing.
     fill_in: Vec<usize>,
     policy: String,
     expiration: String,
@@ -366,8 +389,10 @@ impl PostForm {
         out.push_str("<form action=\"");
         json::html(&mut out, &self.url);
         out.push_str("\" method=\"post\" enctype=\"multipart/form-data\">\n");
+        // `fill_in` is in field order: walked alongside, not searched.
+        let mut next_fill_in = self.fill_in.iter().copied().peekable();
         for (i, (name, value)) in self.fields().enumerate() {
-            let visible = self.fill_in.contains(&i);
+            let visible = next_fill_in.next_if_eq(&i).is_some();
             if visible {
                 out.push_str("  <label>");
                 json::html(&mut out, name);

@@ -29,6 +29,7 @@ mod form;
 mod json;
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::time::Duration;
 
 use time::OffsetDateTime;
@@ -345,7 +346,12 @@ impl<'a> PostPolicy<'a> {
                     .map(|c| c.field().len() + c.operand().len())
                     .sum::<usize>(),
         );
+        // `placed` maps each field name (case-insensitively) to its index
+        // and whether the page fills it in: one lookup per condition, not a
+        // scan of the fields so far.
         let mut fill_in = Vec::new();
+        let mut placed: HashMap<form::Caseless<'_>, (usize, bool)> =
+            HashMap::with_capacity(self.conditions.len() + 1);
         match key {
             Key::Exact(k) => fields.push("key", &[k]),
             Key::Filename(p) => fields.push("key", &[p, "${filename}"]),
@@ -354,22 +360,25 @@ impl<'a> PostPolicy<'a> {
                 fields.push("key", &[p]);
             }
         }
+        placed.insert(form::Caseless("key"), (0, !fill_in.is_empty()));
         for c in &self.conditions {
             if let Condition::Exact { field, value, .. } = c {
-                if fields.position(field).is_none() {
+                placed.entry(form::Caseless(field)).or_insert_with(|| {
                     fields.push(field, &[value]);
-                }
+                    (fields.len() - 1, false)
+                });
             }
         }
         for c in &self.conditions {
             if let Condition::StartsWith { field, prefix } = c {
-                match fields.position(field) {
+                match placed.get(&form::Caseless(field)) {
                     None => {
                         fill_in.push(fields.len());
+                        placed.insert(form::Caseless(field), (fields.len(), true));
                         fields.push(field, &[prefix]);
                     }
                     // The longest of compatible prefixes.
-                    Some(i) if fill_in.contains(&i) => fields.lengthen(i, prefix),
+                    Some(&(i, true)) => fields.lengthen(i, prefix),
                     Some(_) => {}
                 }
             }
