@@ -383,6 +383,44 @@ fn json_and_html_outputs() {
     }
 }
 
+/// `to_json` is safe to inline in `<script>`: no `<`, `>`, `&`, U+2028 or
+/// U+2029 in the text, and the values parse back unchanged.
+#[test]
+fn json_is_safe_inside_a_script_element() {
+    let time = t("20240101T000000Z");
+    let closing = "</script><!--";
+    let separators = "a\u{2028}b\u{2029}c & d > e";
+    let form = PostPolicy::new("examplebucket")
+        .key("<k>&\u{2028}")
+        .expires_in(Duration::from_secs(60))
+        .field("x-amz-meta-closing", closing)
+        .field_eq("x-amz-meta-separators", separators)
+        .starts_with("Content-Type", "<img&")
+        .sign(&signer(None), &Endpoint::aws_s3("us-east-1").unwrap(), time)
+        .unwrap();
+    let text = form.to_json();
+    for c in ['<', '>', '&', '\u{2028}', '\u{2029}'] {
+        assert!(!text.contains(c), "{c:?} in {text}");
+    }
+    for escape in [r"\u003c", r"\u003e", r"\u0026", r"\u2028", r"\u2029"] {
+        assert!(text.contains(escape), "no {escape} in {text}");
+    }
+    let json: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(json["fields"]["key"], "<k>&\u{2028}");
+    assert_eq!(json["fields"]["x-amz-meta-closing"], closing);
+    assert_eq!(json["fields"]["x-amz-meta-separators"], separators);
+    assert_eq!(json["fields"]["Content-Type"], "<img&");
+    for (name, value) in form.fields() {
+        assert_eq!(json["fields"][name], value);
+    }
+    assert_eq!(json["fill_in"], serde_json::json!(["Content-Type"]));
+    // The signed policy document is unchanged: the characters as they are.
+    assert!(form
+        .policy()
+        .contains(&format!("{{\"x-amz-meta-closing\":\"{closing}\"}}")));
+    assert!(form.policy().contains(separators));
+}
+
 #[test]
 fn errors() {
     let time = t("20240101T000000Z");

@@ -334,6 +334,10 @@ impl PostForm {
     /// `{"url": …, "fields": {name: value, …}, "fill_in": [name, …],
     /// "expiration": …}`; `fields` keeps the send order.
     ///
+    /// Safe to inline in an HTML `<script>` element: `<`, `>`, `&`, U+2028
+    /// and U+2029 are written as `\u003c`, `\u003e`, `\u0026`, `\u2028` and
+    /// `\u2029`, which a JSON parser reads back as the same characters.
+    ///
     /// ```
     /// # use std::time::Duration;
     /// # use awsig::{Credentials, Endpoint, PostPolicy, Signer, SigningTime};
@@ -346,25 +350,25 @@ impl PostForm {
     pub fn to_json(&self) -> String {
         let mut out = String::with_capacity(self.policy.len() * 2 + 512);
         out.push_str("{\"url\":");
-        json::string(&mut out, &self.url);
+        json::script_string(&mut out, &self.url);
         out.push_str(",\"fields\":{");
         for (i, (name, value)) in self.fields().enumerate() {
             if i > 0 {
                 out.push(',');
             }
-            json::string(&mut out, name);
+            json::script_string(&mut out, name);
             out.push(':');
-            json::string(&mut out, value);
+            json::script_string(&mut out, value);
         }
         out.push_str("},\"fill_in\":[");
         for (i, name) in self.fill_in().enumerate() {
             if i > 0 {
                 out.push(',');
             }
-            json::string(&mut out, name);
+            json::script_string(&mut out, name);
         }
         out.push_str("],\"expiration\":");
-        json::string(&mut out, &self.expiration);
+        json::script_string(&mut out, &self.expiration);
         out.push('}');
         out
     }
