@@ -383,6 +383,62 @@ fn json_and_html_outputs() {
     }
 }
 
+/// Control characters (C0 and DEL, tab and line breaks included) in a value,
+/// a prefix or the key are refused when signing, naming the field: the form
+/// would carry them into HTML attributes, and the browser would send
+/// something else (NUL as U+FFFD, line breaks as CRLF) than was signed.
+#[test]
+fn control_characters_in_values_are_refused() {
+    let time = t("20240101T000000Z");
+    let aws = Endpoint::aws_s3("us-east-1").unwrap();
+    let base = || PostPolicy::new("examplebucket").expires_in(Duration::from_secs(60));
+    let refused = |policy: PostPolicy, field: &str, value: &str| {
+        let err = policy.sign(&signer(None), &aws, time).unwrap_err();
+        match &err {
+            Error::InvalidPostField { name, reason } => {
+                assert_eq!(name, field, "{value:?}");
+                assert!(reason.contains("control characters"), "{reason}");
+            }
+            e => panic!("{value:?} in {field}: {e:?}"),
+        }
+        // The message names the field, not the value.
+        assert!(!err.to_string().contains(value), "{err}");
+    };
+    for c in [
+        '\0', '\x1f', '\x7f', '\t', '\r', '\n', '\x0b', '\x0c', '\x08',
+    ] {
+        let value = format!("image/{c}png");
+        refused(
+            base().key("k").field("Content-Type", value.as_str()),
+            "Content-Type",
+            &value,
+        );
+        refused(
+            base().key("k").field_eq("x-amz-meta-a", value.as_str()),
+            "x-amz-meta-a",
+            &value,
+        );
+        refused(
+            base().key("k").starts_with("Content-Type", value.as_str()),
+            "Content-Type",
+            &value,
+        );
+        refused(base().key(value.as_str()), "key", &value);
+        refused(base().key_starts_with(value.as_str()), "key", &value);
+        refused(base().key_with_filename(value.as_str()), "key", &value);
+    }
+    // Everything else is kept: spaces, quotes, markup, non-ASCII (C1
+    // controls included: HTML keeps them in attribute values).
+    let value = "a b \"<&>' résumé \u{85}\u{9f}\u{2028}";
+    let form = base()
+        .key(value)
+        .field("x-amz-meta-a", value)
+        .sign(&signer(None), &aws, time)
+        .unwrap();
+    assert_eq!(form.field("key"), Some(value));
+    assert_eq!(form.field("x-amz-meta-a"), Some(value));
+}
+
 /// `to_json` is safe to inline in `<script>`: no `<`, `>`, `&`, U+2028 or
 /// U+2029 in the text, and the values parse back unchanged.
 #[test]
@@ -592,9 +648,17 @@ fn field_name() -> impl Strategy<Value = String> {
     ]
 }
 
-/// Text with everything JSON must escape, and unicode.
+/// Text with what JSON must escape, markup, and unicode; now and then with
+/// control characters too, which signing refuses in a value.
 fn text() -> impl Strategy<Value = String> {
-    "[a-zA-Z0-9 \"\\\\/\u{0}-\u{1f}\u{7f}é日本🚀${}<>&'+=%]{0,24}"
+    prop_oneof![
+        19 => "[a-zA-Z0-9 \"\\\\/é日本🚀${}<>&'+=%\u{2028}]{0,24}",
+        1 => "[a-zA-Z0-9 \"\\\\/\u{0}-\u{1f}\u{7f}é日本🚀${}<>&'+=%]{0,24}",
+    ]
+}
+
+fn has_control(s: &str) -> bool {
+    s.bytes().any(|b| b.is_ascii_control())
 }
 
 #[derive(Debug, Clone)]
@@ -665,6 +729,18 @@ proptest! {
                 prop_assert_eq!(serialized["fields"]["policy"].as_str(), Some(form.policy_base64()));
             }
             Err(Error::ConflictingConditions(_)) | Err(Error::InvalidContentLengthRange { .. }) => {}
+            Err(Error::InvalidPostField { name, reason }) if reason.contains("control characters") => {
+                // The key first, then the conditions in order.
+                let first = if has_control(&key) {
+                    Some("key")
+                } else {
+                    conds.iter().find_map(|c| {
+                        let (Cond::Field(n, v) | Cond::Eq(n, v) | Cond::StartsWith(n, v)) = c;
+                        has_control(v).then_some(n.as_str())
+                    })
+                };
+                prop_assert_eq!(Some(name.as_str()), first);
+            }
             Err(Error::InvalidPostField { name, .. }) => prop_assert!(name == "key" && key.is_empty() && key_kind == 0),
             Err(Error::InvalidTime(_)) => prop_assert!(secs + (expires / 1000) as i64 > 253_402_300_799),
             Err(e) => prop_assert!(false, "unexpected {e:?}"),

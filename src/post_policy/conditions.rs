@@ -130,6 +130,25 @@ pub(crate) fn check_name(name: &str) -> Result<(), Error> {
     Ok(())
 }
 
+/// A value or prefix for field `name` (the key included): no C0 control
+/// character and no DEL (U+0000–U+001F, U+007F), tab, CR and LF included.
+/// [`PostForm::to_html`](super::PostForm::to_html) copies values into
+/// attributes, and what a browser then sends differs from what was signed:
+/// HTML parsers turn NUL into U+FFFD and form submission rewrites line
+/// breaks as CRLF; a page filling the fields in by script has the same
+/// newline rewriting. `name` is a checked name, or `key`.
+pub(crate) fn check_value(name: &str, value: &str) -> Result<(), Error> {
+    if value.bytes().any(|b| b.is_ascii_control()) {
+        return Err(Error::InvalidPostField {
+            name: name.to_string(),
+            reason: "a form field value cannot contain control characters \
+                     (U+0000-U+001F or U+007F, tab and line breaks included): \
+                     a browser would not send it as signed",
+        });
+    }
+    Ok(())
+}
+
 /// Refuses conditions no upload can satisfy: two different exact values for
 /// one field, an exact value outside a `starts-with` prefix, two prefixes
 /// neither of which extends the other; and `success_action_status` values
@@ -322,6 +341,30 @@ mod tests {
             );
         }
         assert!(check_consistent(&[exact("success_action_status", "302")]).is_err());
+    }
+
+    #[test]
+    fn values() {
+        for ok in [
+            "",
+            "image/png",
+            "a b",
+            "résumé 日本 \u{80}\u{9f}\u{2028}",
+            "~!\"<>&",
+        ] {
+            assert_eq!(check_value("acl", ok), Ok(()), "{ok:?}");
+        }
+        for b in (0..=0x1f).chain([0x7f]) {
+            let bad = format!("a{}b", char::from(b));
+            assert!(
+                matches!(
+                    check_value("x-amz-meta-a", &bad),
+                    Err(Error::InvalidPostField { name, reason })
+                        if name == "x-amz-meta-a" && reason.contains("control characters")
+                ),
+                "{bad:?}"
+            );
+        }
     }
 
     /// The pairwise definition, quadratic: the fields in order of first

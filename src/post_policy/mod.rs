@@ -63,7 +63,11 @@ enum Expiration {
 /// returns the [`PostForm`].
 ///
 /// Field names are checked when signing: no `$`, no whitespace, none of the
-/// fields the signer writes. Contradicting conditions are refused.
+/// fields the signer writes. Values, prefixes and the key cannot contain
+/// control characters (U+0000–U+001F and U+007F, so no tab, CR or LF
+/// either): the form a browser sends would not hold the values signed (NUL
+/// becomes U+FFFD in HTML, line breaks are sent as CRLF), so S3 would
+/// refuse the upload. Contradicting conditions are refused.
 ///
 /// ```
 /// use std::time::Duration;
@@ -270,6 +274,11 @@ impl<'a> PostPolicy<'a> {
         let expiration = self.expiration_text(time)?;
         for c in &self.conditions {
             conditions::check_name(c.field())?;
+        }
+        let (Key::Exact(k) | Key::StartsWith(k) | Key::Filename(k)) = key;
+        conditions::check_value("key", k)?;
+        for c in &self.conditions {
+            conditions::check_value(c.field(), c.operand())?;
         }
         conditions::check_consistent(&self.conditions)?;
         if let Some((min, max)) = self.content_length {
