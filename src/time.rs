@@ -34,20 +34,30 @@ impl SigningTime {
         Self::from_system_time(SystemTime::now())
     }
 
-    /// Converts a [`SystemTime`] (sub-second part dropped).
+    /// Converts a [`SystemTime`], rounded down to the second (the
+    /// sub-second part dropped after 1970, the second before taken before
+    /// 1970, as [`Self::from_offset_datetime`] does), in exact integer
+    /// arithmetic.
     ///
     /// ```
     /// use std::time::{Duration, UNIX_EPOCH};
     /// let t = awsig::SigningTime::from_system_time(UNIX_EPOCH + Duration::from_secs(1369353600))?;
     /// assert_eq!(t.amz_date(), "20130524T000000Z");
+    /// let t = awsig::SigningTime::from_system_time(UNIX_EPOCH - Duration::from_millis(1))?;
+    /// assert_eq!(t.amz_date(), "19691231T235959Z");
     /// # Ok::<(), awsig::Error>(())
     /// ```
     pub fn from_system_time(t: SystemTime) -> Result<Self, Error> {
         let secs = match t.duration_since(SystemTime::UNIX_EPOCH) {
             Ok(d) => i64::try_from(d.as_secs()).ok(),
-            Err(e) => i64::try_from(e.duration().as_secs_f64().ceil() as u64)
-                .ok()
-                .map(|s| -s),
+            // `d` before the epoch: -d, floored, borrows a second when it
+            // has a sub-second part.
+            Err(e) => {
+                let d = e.duration();
+                i64::try_from(d.as_secs())
+                    .ok()
+                    .and_then(|s| (-s).checked_sub(i64::from(d.subsec_nanos() > 0)))
+            }
         };
         let secs = secs.ok_or_else(|| Error::InvalidTime("out of range".into()))?;
         Self::from_unix_timestamp(secs)
@@ -288,5 +298,77 @@ mod tests {
                 .amz_date(),
             "19691231T235958Z"
         );
+    }
+
+    /// `SystemTime` conversion agrees with `time`'s own, floored to the
+    /// second, on both sides of the epoch: exactly, where a detour through
+    /// `f64` (53 bits) loses the nanoseconds of times far from 1970.
+    #[test]
+    fn system_time_is_floored_exactly() {
+        use std::time::{Duration, UNIX_EPOCH};
+        let reference = |t: SystemTime| {
+            let dt = OffsetDateTime::from(t);
+            dt.replace_nanosecond(0).unwrap()
+        };
+        let from = |t: SystemTime| {
+            SigningTime::from_system_time(t)
+                .map(|s| s.to_offset_datetime())
+                .unwrap()
+        };
+        let year_0 = Date::from_calendar_date(0, Month::January, 1)
+            .unwrap()
+            .midnight()
+            .assume_utc();
+        let to_year_0 = year_0.unix_timestamp().unsigned_abs();
+        let to_9999 = 253_402_300_799;
+        for secs in [0, 1, 2, 59, 86_399, 1_000_000_000, to_year_0 - 1, to_year_0] {
+            for nanos in [0, 1, 500_000_000, 999_999_999] {
+                let d = Duration::new(secs, nanos);
+                if secs < to_year_0 || nanos == 0 {
+                    let t = UNIX_EPOCH - d;
+                    assert_eq!(from(t), reference(t), "-{d:?}");
+                }
+                if secs < to_9999 {
+                    let t = UNIX_EPOCH + d;
+                    assert_eq!(from(t), reference(t), "+{d:?}");
+                }
+            }
+        }
+
+        // 10⁹ s and 1 ns before the epoch: the second before.
+        let t = UNIX_EPOCH - Duration::new(1_000_000_000, 1);
+        assert_eq!(from(t).unix_timestamp(), -1_000_000_001);
+        assert_eq!(
+            from(t),
+            (OffsetDateTime::UNIX_EPOCH - time::Duration::new(1_000_000_001, 0))
+        );
+        // Sub-second parts dropped after the epoch too.
+        let t = UNIX_EPOCH + Duration::new(1_000_000_000, 999_999_999);
+        assert_eq!(from(t).unix_timestamp(), 1_000_000_000);
+
+        // The first instant of year 0 is in range; a nanosecond before it
+        // is in year -1, which is refused (the range is 0000–9999).
+        let start = UNIX_EPOCH - Duration::from_secs(to_year_0);
+        assert_eq!(from(start), year_0);
+        assert_eq!(
+            SigningTime::from_system_time(start).unwrap().amz_date(),
+            "00000101T000000Z"
+        );
+        let before = start - Duration::from_nanos(1);
+        assert_eq!(OffsetDateTime::from(before).year(), -1);
+        assert!(matches!(
+            SigningTime::from_system_time(before),
+            Err(Error::InvalidTime(_))
+        ));
+        // And the last instant of 9999, and a second later.
+        let end = UNIX_EPOCH + Duration::new(to_9999, 999_999_999);
+        assert_eq!(from(end).unix_timestamp(), to_9999 as i64);
+        assert!(SigningTime::from_system_time(end + Duration::from_nanos(1)).is_err());
+
+        // The far end of what a `SystemTime` holds (the system permitting):
+        // no overflow, an error.
+        if let Some(t) = UNIX_EPOCH.checked_sub(Duration::new(i64::MAX as u64, 1)) {
+            assert!(SigningTime::from_system_time(t).is_err());
+        }
     }
 }
