@@ -472,6 +472,127 @@ fn curl_command_survives_the_shell() {
     assert!(words.contains(&format!("@{file}")), "{words:?}");
 }
 
+/// The host is signed in lowercase, so `--format curl` prints the URL that
+/// was signed (host lowercase, no default port, no fragment), not the one
+/// typed: curl sends the host as it is in the URL, and a server signing the
+/// `Host` it receives would compute another signature. Checked by signing
+/// the command's own method, URL, headers and body again with aws-sigv4.
+#[test]
+fn curl_prints_the_url_that_was_signed() {
+    let typed = "HTTPS://BKT.S3.AmazonAWS.com:443/Mixed%20Case/Key?x=1&Y=2#top";
+    let signed_url = "https://bkt.s3.amazonaws.com/Mixed%20Case/Key?x=1&Y=2";
+    let args = |format| {
+        [
+            "sign",
+            typed,
+            "-X",
+            "PUT",
+            "-H",
+            "x-amz-meta-note: Hi",
+            "--data",
+            "hello",
+            "--format",
+            format,
+            "--time",
+            "20240101T000000Z",
+        ]
+    };
+    let out = awsig(&args("curl"), &DOC_ENV).ok().to_string();
+    // Quoted for the shell (`&`).
+    assert!(
+        out.trim_end().ends_with(&format!(" '{signed_url}'")),
+        "{out}"
+    );
+    for typed_part in ["BKT", "AmazonAWS", ":443", "#top"] {
+        assert!(!out.contains(typed_part), "{out}");
+    }
+    // The JSON of the same request: the same URL.
+    let json: Value =
+        serde_json::from_str(awsig(&args("json"), &DOC_ENV).ok()).expect("valid JSON");
+    assert_eq!(json["url"], signed_url);
+
+    let Some(words) = shell_words(&out) else {
+        return; // no POSIX shell
+    };
+    assert_eq!(words.last().map(String::as_str), Some(signed_url));
+    let (mut method, mut headers, mut body) = ("GET", Vec::new(), None);
+    for pair in words[1..words.len() - 1].chunks(2) {
+        match pair[0].as_str() {
+            "-X" => method = pair[1].as_str(),
+            "-H" => {
+                // `Content-Type:` (curl then sends none) is no header.
+                if let Some((name, value)) = pair[1].split_once(": ") {
+                    headers.push((name.to_string(), value.to_string()));
+                }
+            }
+            "--data-binary" => body = Some(pair[1].as_bytes()),
+            other => panic!("unexpected {other:?} in {words:?}"),
+        }
+    }
+    assert_eq!(method, "PUT");
+    assert_eq!(body, Some(&b"hello"[..]));
+    // The same headers as the JSON shows.
+    let by_name = json["headers"].as_object().expect("headers");
+    assert_eq!(by_name.len(), headers.len(), "{headers:?}");
+    for (name, value) in &headers {
+        assert_eq!(by_name[name.as_str()], value.as_str(), "{name}");
+    }
+    let header = |name: &str| {
+        headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or_else(|| panic!("no {name} in {headers:?}"))
+    };
+    let authorization = header("authorization");
+
+    // aws-sigv4 over what curl sends: the caller's header, the URL, the body
+    // (it adds x-amz-date and x-amz-content-sha256 itself, for the same
+    // time and body).
+    let aws_authorization = |url: &str| {
+        use aws_sigv4::http_request::{
+            sign, PayloadChecksumKind, PercentEncodingMode, SignableBody, SignableRequest,
+            SigningSettings, UriPathNormalizationMode,
+        };
+        let identity: aws_smithy_runtime_api::client::identity::Identity =
+            aws_credential_types::Credentials::new(DOC_ID, DOC_SECRET, None, None, "cli test")
+                .into();
+        let mut settings = SigningSettings::default();
+        settings.percent_encoding_mode = PercentEncodingMode::Single;
+        settings.uri_path_normalization_mode = UriPathNormalizationMode::Disabled;
+        settings.payload_checksum_kind = PayloadChecksumKind::XAmzSha256;
+        let params = aws_sigv4::sign::v4::SigningParams::builder()
+            .identity(&identity)
+            .region("us-east-1")
+            .name("s3")
+            .time(std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_704_067_200))
+            .settings(settings)
+            .build()
+            .expect("aws-sigv4 params")
+            .into();
+        let request = SignableRequest::new(
+            method,
+            url,
+            [("x-amz-meta-note", header("x-amz-meta-note"))].into_iter(),
+            SignableBody::Bytes(b"hello"),
+        )
+        .expect("aws-sigv4 request");
+        let (instructions, _) = sign(request, &params)
+            .expect("aws-sigv4 signs")
+            .into_parts();
+        let (headers, _) = instructions.into_parts();
+        let found = headers.iter().find(|h| h.name() == "authorization");
+        found.expect("authorization").value().to_string()
+    };
+    assert_eq!(aws_authorization(signed_url), authorization);
+    // The URL as typed (its host as typed in the Host header) is another
+    // signature: what a server would have computed before.
+    assert_ne!(
+        aws_authorization("https://BKT.S3.AmazonAWS.com/Mixed%20Case/Key?x=1&Y=2"),
+        authorization
+    );
+}
+
 /// The words `sh` makes of a command line (by running `printf` in its place);
 /// `None` without a POSIX shell.
 fn shell_words(command: &str) -> Option<Vec<String>> {

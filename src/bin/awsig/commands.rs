@@ -192,9 +192,10 @@ pub fn sign(a: &SignArgs, format: Format, show: Show, env: Env<'_>) -> Result<Ou
         Show::Result => {
             let signed = signer.sign(&request, time)?;
             let data_file = a.data_file.as_ref().map(|p| p.to_string_lossy());
+            let signed_url = signed_url(&request, &url);
             let out = Signed {
                 method: &method,
-                url: &url,
+                url: &signed_url,
                 request_headers: &headers,
                 added_headers: signed.headers().collect(),
                 body: match (&a.data, &data_file) {
@@ -216,6 +217,24 @@ pub fn sign(a: &SignArgs, format: Format, show: Show, env: Env<'_>) -> Result<Ou
         notices: found.notices,
         stdout,
     })
+}
+
+/// The URL `request` (from [`Request::from_url`]`(_, url)`) was signed
+/// for, as it goes on the wire: the scheme and host in lowercase, without a
+/// default port or a fragment, then the path and query as given. The host
+/// is signed lowercase; sent as typed (`Bucket.S3.amazonaws.com`), it would
+/// not match the signature.
+fn signed_url(request: &Request<'_>, url: &str) -> String {
+    let mut out = request.url_prefix();
+    // As `from_url` reads the query: after the first `?`, before any `#`.
+    let before_fragment = url.split_once('#').map_or(url, |(u, _)| u);
+    if let Some((_, query)) = before_fragment.split_once('?') {
+        if !query.is_empty() {
+            out.push('?');
+            out.push_str(query);
+        }
+    }
+    out
 }
 
 /// `awsig post-policy`.

@@ -8,7 +8,8 @@ use awsig::{Audit, SigningKeyChain};
 pub struct Signed<'a> {
     /// The HTTP method.
     pub method: &'a str,
-    /// The URL, as given.
+    /// The URL that was signed, as it goes on the wire (host lowercase, no
+    /// default port, no fragment), which may differ from the one typed.
     pub url: &'a str,
     /// The caller's headers (signed), in the order given.
     pub request_headers: &'a [(String, String)],
