@@ -2,7 +2,11 @@
 
 use std::fmt;
 
+use zeroize::{Zeroize, Zeroizing};
+
 use crate::canonical::encode::encode;
+use crate::canonical::headers;
+use crate::sink::SecretBuf;
 
 /// The canonical request, string to sign, credential scope, signed headers
 /// and signature behind one signature: print them next to what S3 returns in
@@ -36,7 +40,8 @@ pub struct Audit {
     pub signed_headers: String,
     /// The hex signature.
     pub signature: String,
-    redact: Vec<String>,
+    /// The forms of the session token to hide (wiped on drop).
+    redact: Vec<Zeroizing<String>>,
 }
 
 impl Audit {
@@ -44,28 +49,48 @@ impl Audit {
     /// in the audit strings: raw, URI-encoded, and as a canonical header
     /// value (trimmed, whitespace runs folded).
     pub(crate) fn redact(&mut self, token: Option<&str>) {
-        if let Some(t) = token {
-            let mut enc = Vec::new();
-            encode(&mut enc, t.as_bytes(), false);
-            let mut folded = Vec::new();
-            crate::canonical::headers::write_value(&mut folded, t.as_bytes());
-            for form in [enc, folded, t.as_bytes().to_vec()] {
-                let form = crate::signer::into_string(form);
-                if !form.is_empty() && !self.redact.contains(&form) {
-                    self.redact.push(form);
-                }
+        let Some(t) = token else { return };
+        let mut encoded = SecretBuf::default();
+        encode(&mut encoded, t.as_bytes(), false);
+        let mut folded = SecretBuf::default();
+        headers::write_value(&mut folded, t.as_bytes());
+        for form in [
+            encoded.into_string(),
+            folded.into_string(),
+            Zeroizing::new(t.to_owned()),
+        ] {
+            if !form.is_empty() && !self.redact.contains(&form) {
+                self.redact.push(form);
             }
-            // Longest first, so no form is left half-replaced.
-            self.redact.sort_by_key(|r| std::cmp::Reverse(r.len()));
         }
+        // Longest first, so no form is left half-replaced.
+        self.redact.sort_by_key(|r| std::cmp::Reverse(r.len()));
     }
 
+    /// `s` with every registered form of the token replaced (the
+    /// intermediate strings, which may still hold a form, are wiped).
     fn clean(&self, s: &str) -> String {
-        let mut s = s.to_string();
+        let mut s = Zeroizing::new(s.to_owned());
         for r in &self.redact {
-            s = s.replace(r.as_str(), "<redacted>");
+            s = Zeroizing::new(s.replace(r.as_str(), "<redacted>"));
         }
-        s
+        std::mem::take(&mut *s)
+    }
+}
+
+/// Every field is wiped on drop: the canonical request may carry the
+/// session token.
+impl Drop for Audit {
+    fn drop(&mut self) {
+        for text in [
+            &mut self.canonical_request,
+            &mut self.string_to_sign,
+            &mut self.credential_scope,
+            &mut self.signed_headers,
+            &mut self.signature,
+        ] {
+            text.zeroize();
+        }
     }
 }
 

@@ -3,14 +3,15 @@
 use std::fmt;
 
 use sha2::{Digest, Sha256};
+use zeroize::Zeroizing;
 
-use crate::signing_key::KeyedSecret;
 use crate::Error;
 
 /// An access key id, its secret access key and an optional session token.
 ///
 /// `Debug` and `Display` show the access key id only; the secret and the token
-/// are never printed.
+/// are never printed, and both are wiped from memory when the last copy is
+/// dropped.
 ///
 /// ```
 /// use awsig::Credentials;
@@ -22,27 +23,27 @@ use crate::Error;
 #[derive(Clone)]
 pub struct Credentials {
     access_key_id: String,
-    // The secret itself is not kept: only its id and the HMAC key setup
-    // derived from it are ever needed.
-    session_token: Option<String>,
+    secret_access_key: Zeroizing<String>,
+    session_token: Option<Zeroizing<String>>,
     /// SHA-256 of the secret under a domain prefix: identifies the secret in
     /// the signing-key cache without keeping a second copy of it there.
     secret_id: [u8; 32],
-    /// The secret keyed into HMAC once: saves the first derivation step's key
-    /// setup on every signing-key cache miss.
-    k_secret: KeyedSecret,
 }
 
 impl Credentials {
     /// Builds credentials, checking that the access key id is non-empty and
-    /// free of `/`, whitespace and control bytes, that the secret is
+    /// made of ASCII letters and digits only (as AWS issues them: it is
+    /// written unquoted into `Authorization` headers, where `,` `;` `=` `/`
+    /// or a space would change what the header says), that the secret is
     /// non-empty, and that the token (if any) is free of control bytes.
+    /// The secret and the token are taken over (not copied) and wiped on drop.
     ///
     /// ```
     /// use awsig::{Credentials, Error};
     /// assert!(Credentials::new("AKID", "secret", Some("token".into())).is_ok());
     /// assert_eq!(Credentials::new("", "secret", None).unwrap_err(),
     ///            Error::InvalidCredentials("empty access key id"));
+    /// assert!(Credentials::new("AKID,SignedHeaders=host", "secret", None).is_err());
     /// ```
     pub fn new(
         access_key_id: impl Into<String>,
@@ -50,16 +51,14 @@ impl Credentials {
         session_token: Option<String>,
     ) -> Result<Self, Error> {
         let access_key_id = access_key_id.into();
-        let secret_access_key = secret_access_key.into();
+        let secret_access_key = Zeroizing::new(secret_access_key.into());
+        let session_token = session_token.map(Zeroizing::new);
         if access_key_id.is_empty() {
             return Err(Error::InvalidCredentials("empty access key id"));
         }
-        if access_key_id
-            .bytes()
-            .any(|b| b == b'/' || b.is_ascii_whitespace() || b.is_ascii_control())
-        {
+        if !access_key_id.bytes().all(|b| b.is_ascii_alphanumeric()) {
             return Err(Error::InvalidCredentials(
-                "access key id contains '/', whitespace or a control byte",
+                "the access key id may contain only ASCII letters and digits",
             ));
         }
         if secret_access_key.is_empty() {
@@ -78,10 +77,9 @@ impl Credentials {
         let mut h = Sha256::new();
         h.update(b"awsig secret id\0");
         h.update(secret_access_key.as_bytes());
-        let k_secret = KeyedSecret::new(&secret_access_key);
         Ok(Credentials {
-            k_secret,
             access_key_id,
+            secret_access_key,
             session_token,
             secret_id: h.finalize().into(),
         })
@@ -142,15 +140,15 @@ impl Credentials {
     /// # Ok::<(), awsig::Error>(())
     /// ```
     pub fn session_token(&self) -> Option<&str> {
-        self.session_token.as_deref()
+        self.session_token.as_ref().map(|t| t.as_str())
+    }
+
+    pub(crate) fn secret_access_key(&self) -> &str {
+        &self.secret_access_key
     }
 
     pub(crate) fn secret_id(&self) -> &[u8; 32] {
         &self.secret_id
-    }
-
-    pub(crate) fn keyed_secret(&self) -> &KeyedSecret {
-        &self.k_secret
     }
 }
 
@@ -230,6 +228,23 @@ mod tests {
     fn rejects_malformed_parts() {
         assert!(Credentials::new("AK/ID", SECRET, None).is_err());
         assert!(Credentials::new("AK ID", SECRET, None).is_err());
+        for bad in [
+            "AKID,SignedHeaders=host",
+            "AK;ID",
+            "AK=ID",
+            "AK\"ID",
+            "AK\tID",
+            "AK\0ID",
+            "AKÍD",
+        ] {
+            assert_eq!(
+                Credentials::new(bad, SECRET, None).unwrap_err(),
+                Error::InvalidCredentials(
+                    "the access key id may contain only ASCII letters and digits"
+                ),
+                "{bad:?}"
+            );
+        }
         assert!(Credentials::new("AKID", "", None).is_err());
         assert!(Credentials::new("AKID", SECRET, Some("a\r\nb".into())).is_err());
         assert!(Credentials::new("AKID", SECRET, Some(String::new())).is_err());

@@ -31,7 +31,7 @@
 #![warn(missing_docs)]
 
 mod error;
-mod small;
+mod sink;
 
 // Inputs.
 mod credentials;
@@ -46,27 +46,25 @@ mod string_to_sign;
 
 // Outputs.
 mod audit;
-mod authorization;
 mod post_policy;
-mod presign;
-mod signer;
+mod sign;
 
 pub use crate::audit::Audit;
-pub use crate::authorization::AuthorizationHeaders;
 pub use crate::canonical::path::{EncodedPath, ObjectKey};
 pub use crate::credentials::Credentials;
 pub use crate::error::Error;
 pub use crate::post_policy::{sign_policy_document, PostForm, PostPolicy, SignedPolicy};
-pub use crate::presign::PresignedUrl;
-pub use crate::request::{
-    Addressing, Endpoint, Payload, Request, Scheme, StreamingPayload, EMPTY_SHA256,
-    UNSIGNED_PAYLOAD,
-};
+pub use crate::request::endpoint::{Addressing, Endpoint, Scheme};
+pub use crate::request::payload::{Payload, StreamingPayload, EMPTY_SHA256, UNSIGNED_PAYLOAD};
+pub use crate::request::Request;
 pub use crate::settings::{
     SessionTokenMode, SigningSettings, UriEncoding, DEFAULT_EXCLUDED_HEADERS, MAX_EXPIRES_SECS,
 };
-pub use crate::signer::Signer;
-pub use crate::signing_key::{SigningKey, SigningKeyCache, SigningKeyChain};
+pub use crate::sign::header::AuthorizationHeaders;
+pub use crate::sign::presign::PresignedUrl;
+pub use crate::sign::signer::Signer;
+pub use crate::signing_key::cache::SigningKeyCache;
+pub use crate::signing_key::{SigningKey, SigningKeyChain};
 pub use crate::string_to_sign::{CredentialScope, ALGORITHM};
 pub use crate::time::SigningTime;
 

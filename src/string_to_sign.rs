@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use super::canonical::encode::Sink;
+use crate::sink::{Sink, StackBuf};
 use crate::Error;
 
 /// The SigV4 algorithm name: the first line of every string to sign.
@@ -58,10 +58,10 @@ impl<'a> CredentialScope<'a> {
             )));
         };
         if !is_scope_part(region) {
-            return Err(Error::InvalidRegion(region.escape_debug().to_string()));
+            return Err(Error::InvalidRegion(region.to_string()));
         }
         if !is_scope_part(service) {
-            return Err(Error::InvalidService(service.escape_debug().to_string()));
+            return Err(Error::InvalidService(service.to_string()));
         }
         Ok(CredentialScope {
             date: digits,
@@ -90,11 +90,6 @@ impl<'a> CredentialScope<'a> {
         std::str::from_utf8(self.date).unwrap_or_default()
     }
 
-    /// [`Self::date`] as bytes, without a UTF-8 check (hot path).
-    pub(crate) fn date_bytes(&self) -> &'a [u8; 8] {
-        self.date
-    }
-
     /// The region.
     ///
     /// ```
@@ -115,21 +110,19 @@ impl<'a> CredentialScope<'a> {
         self.service
     }
 
-    #[inline]
+    /// The length of the written scope.
+    pub(crate) fn text_len(&self) -> usize {
+        self.date.len() + self.region.len() + self.service.len() + "///aws4_request".len()
+    }
+
     pub(crate) fn write<S: Sink + ?Sized>(&self, sink: &mut S) {
         sink.put(self.date);
-        write_scope_tail(sink, self.region, self.service);
+        sink.put(b"/");
+        sink.put_str(self.region);
+        sink.put(b"/");
+        sink.put_str(self.service);
+        sink.put(b"/aws4_request");
     }
-}
-
-/// Writes `/{region}/{service}/aws4_request`: the scope after the date,
-/// the same for every signature of a signer (which renders it once).
-pub(crate) fn write_scope_tail<S: Sink + ?Sized>(sink: &mut S, region: &str, service: &str) {
-    sink.put(b"/");
-    sink.put_str(region);
-    sink.put(b"/");
-    sink.put_str(service);
-    sink.put(b"/aws4_request");
 }
 
 impl fmt::Debug for CredentialScope<'_> {
@@ -154,25 +147,21 @@ impl fmt::Display for CredentialScope<'_> {
     }
 }
 
-/// The first line of every string to sign.
-const ALGORITHM_LINE: &[u8] = b"AWS4-HMAC-SHA256\n";
-
-/// Writes `AWS4-HMAC-SHA256\n{amz_date}\n{scope}\n{hex(hash)}`, the scope
-/// as its date (from `amz_date`) and its tail from [`write_scope_tail`]:
-/// six writes per signature.
-pub(crate) fn write<S: Sink + ?Sized>(
-    sink: &mut S,
+/// `AWS4-HMAC-SHA256\n{amz_date}\n{scope}\n{hex(canonical request hash)}`.
+pub(crate) fn string_to_sign(
     amz_date: &[u8; 16],
-    scope_tail: &[u8],
+    scope: &CredentialScope<'_>,
     canonical_request_hash: &[u8; 32],
-) {
-    sink.put(ALGORITHM_LINE);
-    sink.put(amz_date);
-    sink.put(b"\n");
-    sink.put(&amz_date[..8]);
-    sink.put(scope_tail);
-    sink.put(b"\n");
-    sink.put(&crate::small::hex32(canonical_request_hash));
+) -> StackBuf<256> {
+    let mut out = StackBuf::new();
+    out.put_str(ALGORITHM);
+    out.put(b"\n");
+    out.put(amz_date);
+    out.put(b"\n");
+    scope.write(&mut out);
+    out.put(b"\n");
+    out.put_hex(canonical_request_hash);
+    out
 }
 
 #[cfg(test)]
@@ -190,14 +179,10 @@ mod tests {
 
     #[test]
     fn string_to_sign_layout() {
-        assert_eq!(ALGORITHM_LINE, format!("{ALGORITHM}\n").as_bytes());
-        let mut tail = Vec::new();
-        write_scope_tail(&mut tail, "us-east-1", "s3");
-        let mut sts = Vec::new();
-        write(&mut sts, b"20130524T000000Z", &tail, &[0xab; 32]);
         let scope = CredentialScope::new("20130524", "us-east-1", "s3").unwrap();
+        let sts = string_to_sign(b"20130524T000000Z", &scope, &[0xab; 32]);
         assert_eq!(
-            String::from_utf8(sts).unwrap(),
+            sts.as_str(),
             format!(
                 "AWS4-HMAC-SHA256\n20130524T000000Z\n{scope}\n{}",
                 "ab".repeat(32)

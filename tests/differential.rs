@@ -409,9 +409,9 @@ impl Case {
             let plain = signer.presign(&request, time, expires).expect("presign");
             assert_eq!(plain.as_str(), url.as_str());
             (
-                audit.signature,
-                audit.signed_headers,
-                audit.canonical_request,
+                audit.signature.clone(),
+                audit.signed_headers.clone(),
+                audit.canonical_request.clone(),
             )
         } else {
             let request = request.payload(self.payload());
@@ -419,9 +419,9 @@ impl Case {
             let plain = signer.sign(&request, time).expect("sign");
             assert_eq!(plain.authorization(), out.authorization());
             (
-                audit.signature,
-                audit.signed_headers,
-                audit.canonical_request,
+                audit.signature.clone(),
+                audit.signed_headers.clone(),
+                audit.canonical_request.clone(),
             )
         }
     }

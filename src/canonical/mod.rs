@@ -5,45 +5,29 @@
 //! METHOD \n CANONICAL-URI \n CANONICAL-QUERY \n CANONICAL-HEADERS \n SIGNED-HEADERS \n PAYLOAD-HASH
 //! ```
 //!
-//! It is written into a [`Sink`](encode::Sink): straight into SHA-256 when
-//! signing, into a buffer as well when the audit view is asked for.
+//! It is written straight into SHA-256; the audit view writes the same
+//! bytes into a buffer instead.
 
 pub(crate) mod encode;
 pub(crate) mod headers;
 pub(crate) mod path;
 pub(crate) mod query;
 
+use sha2::{Digest, Sha256};
+
 use crate::settings::SigningSettings;
-use encode::{HashSink, Sink, Tee};
+use crate::sink::{SecretBuf, Sink};
 use headers::Header;
 use path::PathSpec;
-use query::Param;
-
-/// The query part: parameters to encode and sort, or text already in
-/// canonical form (presigning renders it once, into the URL).
-#[derive(Clone, Copy, Debug)]
-pub(crate) enum CanonicalQuery<'a> {
-    /// Sorted parameters.
-    Params(&'a [Param<'a>]),
-    /// Canonical text.
-    Rendered(&'a [u8]),
-}
-
-/// The canonical URI: computed from the path, or bytes already rendered for
-/// the URL when they are the same (S3 rules: single encoding, no
-/// normalization).
-#[derive(Clone, Copy, Debug)]
-pub(crate) enum CanonicalPath<'a> {
-    Spec(PathSpec<'a>),
-    Rendered(&'a [u8]),
-}
 
 /// Everything that goes into a canonical request, already sorted.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct CanonicalRequest<'a> {
     pub(crate) method: &'a str,
-    pub(crate) path: CanonicalPath<'a>,
-    pub(crate) query: CanonicalQuery<'a>,
+    pub(crate) path: PathSpec<'a>,
+    /// The canonical query string, rendered by [`query::write`] (a
+    /// presigned URL carries the same text).
+    pub(crate) query: &'a [u8],
     /// Sorted with [`headers::sort`].
     pub(crate) headers: &'a [Header<'a>],
     /// `headers` rendered by [`headers::write_signed`] (the signer needs the
@@ -54,33 +38,37 @@ pub(crate) struct CanonicalRequest<'a> {
 }
 
 impl CanonicalRequest<'_> {
-    pub(crate) fn write<S: Sink + ?Sized>(&self, sink: &mut S) {
-        sink.put_str(self.method);
-        sink.put(b"\n");
-        match self.path {
-            CanonicalPath::Spec(spec) => path::write_canonical(sink, &spec, self.settings),
-            CanonicalPath::Rendered(text) => sink.put(text),
-        }
-        sink.put(b"\n");
-        match self.query {
-            CanonicalQuery::Params(p) => query::write(sink, p),
-            CanonicalQuery::Rendered(text) => sink.put(text),
-        }
-        sink.put(b"\n");
-        headers::write_canonical(sink, self.headers);
-        sink.put(b"\n");
-        sink.put(self.signed_headers);
-        sink.put(b"\n");
-        sink.put(self.payload_hash);
+    fn write<S: Sink + ?Sized>(&self, out: &mut S) {
+        out.put_str(self.method);
+        out.put(b"\n");
+        path::write_canonical(out, &self.path, self.settings);
+        out.put(b"\n");
+        out.put(self.query);
+        out.put(b"\n");
+        headers::write_canonical(out, self.headers);
+        out.put(b"\n");
+        out.put(self.signed_headers);
+        out.put(b"\n");
+        out.put(self.payload_hash);
     }
 
-    /// SHA-256 of the canonical request; its text too when `text` is given.
-    pub(crate) fn hash(&self, text: Option<&mut Vec<u8>>) -> [u8; 32] {
-        let mut hasher = HashSink::new();
-        match text {
-            Some(buf) => self.write(&mut Tee(&mut hasher, buf)),
-            None => self.write(&mut hasher),
-        }
-        hasher.finalize()
+    /// The canonical request's text (wiped on drop: it may carry the
+    /// session token).
+    pub(crate) fn text(&self) -> SecretBuf {
+        let mut out = SecretBuf::with_capacity(512);
+        self.write(&mut out);
+        out
     }
+
+    /// SHA-256 of the text, hashed as it is written.
+    pub(crate) fn hash(&self) -> [u8; 32] {
+        let mut hasher = Sha256::new();
+        self.write(&mut hasher);
+        hasher.finalize().into()
+    }
+}
+
+/// SHA-256 of a canonical request's text.
+pub(crate) fn hash(text: &[u8]) -> [u8; 32] {
+    Sha256::digest(text).into()
 }

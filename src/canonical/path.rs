@@ -1,8 +1,9 @@
 //! The canonical URI: S3 encodes the object key once and keeps every
 //! segment; generic services normalize the path and encode it again.
 
-use super::encode::{encode, is_well_formed_percent, reencode, Sink};
+use super::encode::{encode, is_well_formed_percent, reencode};
 use crate::settings::{SigningSettings, UriEncoding};
+use crate::sink::Sink;
 use crate::Error;
 
 /// An S3 object key as text, exactly as stored: `a b/c+d.txt`, `a/../b`.
@@ -136,7 +137,7 @@ pub(crate) fn write_wire<S: Sink + ?Sized>(sink: &mut S, spec: &PathSpec<'_>) {
 }
 
 /// Whether the wire path of `spec` is its canonical URI as well.
-pub(crate) fn wire_is_canonical(spec: &PathSpec<'_>, settings: &SigningSettings) -> bool {
+fn wire_is_canonical(spec: &PathSpec<'_>, settings: &SigningSettings) -> bool {
     // The wire form of a key is already the single encoding.
     matches!(spec, PathSpec::Object { .. })
         && !settings.normalize_path

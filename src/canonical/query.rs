@@ -1,9 +1,8 @@
 //! The canonical query string: parameters decoded, strictly re-encoded and
 //! sorted by encoded name, then encoded value.
 
-use std::cmp::Ordering;
-
-use super::encode::{encode, reencode, Decoded, Encoded, Sink};
+use super::encode::{decode, encode, reencode};
+use crate::sink::{Sink, StackBuf, StackVec};
 use crate::Error;
 
 /// One side of a `name=value` pair, as the caller gave it.
@@ -13,9 +12,6 @@ pub(crate) enum Component<'a> {
     Raw(&'a [u8]),
     /// Text already percent-encoded on the wire (`+` is a literal plus).
     Encoded(&'a str),
-    /// Bytes already in canonical form (the signer's own `X-Amz-*`
-    /// parameters, encoded as they were written).
-    Canonical(&'a [u8]),
 }
 
 impl Default for Component<'_> {
@@ -24,64 +20,20 @@ impl Default for Component<'_> {
     }
 }
 
-/// The bytes of a component's canonical encoding, lazily.
-#[derive(Clone)]
-enum CanonicalBytes<'a> {
-    Encode(Encoded<Decoded<'a>>),
-    Verbatim(std::iter::Copied<std::slice::Iter<'a, u8>>),
-}
-
-impl Iterator for CanonicalBytes<'_> {
-    type Item = u8;
-    #[inline]
-    fn next(&mut self) -> Option<u8> {
-        match self {
-            CanonicalBytes::Encode(it) => it.next(),
-            CanonicalBytes::Verbatim(it) => it.next(),
-        }
-    }
-}
-
-impl<'a> Component<'a> {
-    /// The bytes of the canonical encoding, lazily.
-    fn canonical_bytes(&self) -> CanonicalBytes<'a> {
-        match *self {
-            Component::Raw(s) => CanonicalBytes::Encode(Encoded::new(Decoded::raw(s))),
-            Component::Encoded(s) => {
-                CanonicalBytes::Encode(Encoded::new(Decoded::new(s.as_bytes())))
-            }
-            Component::Canonical(s) => CanonicalBytes::Verbatim(s.iter().copied()),
+impl Component<'_> {
+    /// At most this many bytes once encoded.
+    fn max_encoded_len(&self) -> usize {
+        3 * match *self {
+            Component::Raw(s) => s.len(),
+            Component::Encoded(s) => s.len(),
         }
     }
 
-    /// Orders by canonical (encoded) bytes. Raw components encode byte by
-    /// byte, so an equal raw prefix encodes equally and is skipped.
-    fn cmp_canonical(&self, other: &Self) -> Ordering {
-        match (*self, *other) {
-            (Component::Canonical(a), Component::Canonical(b)) => a.cmp(b),
-            (Component::Raw(a), Component::Raw(b)) => {
-                let same = a.iter().zip(b).take_while(|(x, y)| x == y).count();
-                Encoded::new(Decoded::raw(&a[same..])).cmp(Encoded::new(Decoded::raw(&b[same..])))
-            }
-            _ => self.canonical_bytes().cmp(other.canonical_bytes()),
-        }
-    }
-
-    /// The decoded bytes, lazily.
-    pub(crate) fn decoded_bytes(&self) -> Decoded<'a> {
-        match *self {
-            Component::Raw(s) => Decoded::raw(s),
-            Component::Encoded(s) => Decoded::new(s.as_bytes()),
-            Component::Canonical(s) => Decoded::new(s),
-        }
-    }
-
-    #[inline]
-    pub(crate) fn write<S: Sink + ?Sized>(&self, sink: &mut S) {
+    /// Writes the canonical encoding.
+    fn write<S: Sink + ?Sized>(&self, sink: &mut S) {
         match *self {
             Component::Raw(s) => encode(sink, s, false),
             Component::Encoded(s) => reencode(sink, s.as_bytes(), false),
-            Component::Canonical(s) => sink.put(s),
         }
     }
 }
@@ -93,21 +45,30 @@ pub(crate) struct Param<'a> {
     pub(crate) value: Component<'a>,
 }
 
-impl Param<'_> {
-    /// Orders by encoded name, then encoded value.
-    fn cmp_canonical(&self, other: &Self) -> Ordering {
-        self.name
-            .cmp_canonical(&other.name)
-            .then_with(|| self.value.cmp_canonical(&other.value))
+impl<'a> Param<'a> {
+    /// A parameter from text to be encoded.
+    pub(crate) fn raw(name: &'a str, value: &'a [u8]) -> Self {
+        Param {
+            name: Component::Raw(name.as_bytes()),
+            value: Component::Raw(value),
+        }
     }
 
     /// Whether the decoded name equals `name`, ignoring ASCII case.
     pub(crate) fn name_is(&self, name: &str) -> bool {
-        let mut it = self.name.decoded_bytes();
-        name.bytes()
-            .all(|b| it.next().is_some_and(|c| c.eq_ignore_ascii_case(&b)))
-            && it.next().is_none()
+        match self.name {
+            Component::Raw(s) => s.eq_ignore_ascii_case(name.as_bytes()),
+            Component::Encoded(s) => decode(s.as_bytes()).eq_ignore_ascii_case(name.as_bytes()),
+        }
     }
+}
+
+/// At most this many bytes in the canonical query of `params`.
+pub(crate) fn max_len(params: &[Param<'_>]) -> usize {
+    params
+        .iter()
+        .map(|p| p.name.max_encoded_len() + p.value.max_encoded_len() + 2)
+        .sum()
 }
 
 /// Splits an encoded query on `&` and the first `=`; `k` alone is `k=`;
@@ -132,29 +93,34 @@ pub(crate) fn validate_encoded(query: &str) -> Result<(), Error> {
     Ok(())
 }
 
-/// Sorts by encoded name, then encoded value (bytewise); repeated names stay.
-pub(crate) fn sort(params: &mut [Param<'_>]) {
-    params.sort_unstable_by(Param::cmp_canonical);
-}
-
-/// Writes `name=value&...` for params that are already sorted.
+/// Writes the canonical query of `params`: each name and value encoded,
+/// the pairs sorted by encoded name, then encoded value (bytewise; repeated
+/// names stay), joined as `name=value&...`.
 pub(crate) fn write<S: Sink + ?Sized>(sink: &mut S, params: &[Param<'_>]) {
-    for (i, p) in params.iter().enumerate() {
-        write_param(sink, i == 0, p);
+    // Wiped on drop: the session token may be one of the values.
+    let mut text = StackBuf::<512>::new();
+    // (start, middle, end) of each encoded `name` `value` in `text`.
+    let mut pairs = StackVec::<(usize, usize, usize), 16>::new();
+    for p in params {
+        let start = text.len();
+        p.name.write(&mut text);
+        let middle = text.len();
+        p.value.write(&mut text);
+        pairs.push((start, middle, text.len()));
     }
-}
-
-/// Writes one parameter of a sorted list: `&` unless it is the first, then
-/// `name=value`. The signer also renders its constant parameter text with
-/// it, once per signer.
-#[inline]
-pub(crate) fn write_param<S: Sink + ?Sized>(sink: &mut S, first: bool, p: &Param<'_>) {
-    if !first {
-        sink.put(b"&");
+    let text = text.as_bytes();
+    let name = |&(s, m, _): &(usize, usize, usize)| &text[s..m];
+    let value = |&(_, m, e): &(usize, usize, usize)| &text[m..e];
+    let pairs = pairs.as_mut_slice();
+    pairs.sort_unstable_by(|a, b| (name(a), value(a)).cmp(&(name(b), value(b))));
+    for (i, pair) in pairs.iter().enumerate() {
+        if i > 0 {
+            sink.put(b"&");
+        }
+        sink.put(name(pair));
+        sink.put(b"=");
+        sink.put(value(pair));
     }
-    p.name.write(sink);
-    sink.put(b"=");
-    p.value.write(sink);
 }
 
 #[cfg(test)]
@@ -167,7 +133,6 @@ mod tests {
             name: Component::Raw(n.as_bytes()),
             value: Component::Raw(v.as_bytes()),
         }));
-        sort(&mut params);
         let mut out = Vec::new();
         write(&mut out, &params);
         String::from_utf8(out).unwrap()

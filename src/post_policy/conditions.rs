@@ -89,7 +89,7 @@ pub(crate) fn write_array(out: &mut String, op: &str, field: &str, operand: &str
 pub(crate) fn check_name(name: &str) -> Result<(), Error> {
     let bad = |reason: &'static str| {
         Err(Error::InvalidPostField {
-            name: name.escape_debug().to_string(),
+            name: name.to_string(),
             reason,
         })
     };

@@ -139,7 +139,7 @@ pub fn sign_policy_document(signer: &Signer, time: SigningTime, document: &[u8])
     let signature = policy_signature(signer, time, &policy_base64);
     SignedPolicy {
         policy_base64,
-        signature: crate::signer::into_string(signature.to_vec()),
+        signature,
     }
 }
 
@@ -151,11 +151,7 @@ pub(crate) fn write_base64(out: &mut String, document: &[u8]) {
 
 /// `hex(HMAC-SHA256(kSigning, policy_base64))`: the signature of a policy
 /// (here and in [`PostPolicy::sign`](crate::PostPolicy::sign)).
-pub(crate) fn policy_signature(
-    signer: &Signer,
-    time: SigningTime,
-    policy_base64: &str,
-) -> [u8; 64] {
+pub(crate) fn policy_signature(signer: &Signer, time: SigningTime, policy_base64: &str) -> String {
     signer.sign_policy(&signer.credential_scope(&time), policy_base64.as_bytes())
 }
 

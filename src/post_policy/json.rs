@@ -79,19 +79,17 @@ fn write_string(out: &mut String, s: &str, script: bool) {
 
 /// Whether any byte is a control character, `"`, `\\` or DEL.
 fn needs_escape(bytes: &[u8]) -> bool {
-    // `|`, not `||`: no branch per byte, so each block is a few vector
-    // instructions.
-    crate::small::any_byte(bytes, |b| {
-        (b < 0x20) | (b == b'"') | (b == b'\\') | (b == 0x7f)
-    })
+    bytes
+        .iter()
+        .any(|&b| b < 0x20 || b == b'"' || b == b'\\' || b == 0x7f)
 }
 
 /// Whether any byte is `<`, `>`, `&`, or the first of U+2028 or U+2029
 /// (and of other characters: the writer looks at the next two bytes).
 fn needs_script_escape(bytes: &[u8]) -> bool {
-    crate::small::any_byte(bytes, |b| {
-        (b == b'<') | (b == b'>') | (b == b'&') | (b == SEPARATOR_LEAD)
-    })
+    bytes
+        .iter()
+        .any(|&b| b == b'<' || b == b'>' || b == b'&' || b == SEPARATOR_LEAD)
 }
 
 /// Appends `s` escaped for HTML text and double-quoted attribute values.

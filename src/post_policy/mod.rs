@@ -36,9 +36,8 @@ use time::OffsetDateTime;
 
 use self::conditions::Condition;
 pub use self::form::{sign_policy_document, PostForm, SignedPolicy};
-use crate::canonical::encode::Sink as _;
 use crate::request::Request;
-use crate::small::SmallBuf;
+use crate::sink::Sink as _;
 use crate::{Endpoint, Error, Signer, SigningTime, ALGORITHM};
 
 /// The object key condition.
@@ -288,7 +287,7 @@ impl<'a> PostPolicy<'a> {
         }
 
         let scope = signer.credential_scope(&time);
-        let mut credential = SmallBuf::<128>::new();
+        let mut credential = String::with_capacity(80);
         credential.put_str(signer.credentials().access_key_id());
         credential.put(b"/");
         scope.write(&mut credential);
@@ -405,7 +404,7 @@ impl<'a> PostPolicy<'a> {
         if let Some(t) = token {
             fields.push("x-amz-security-token", &[t]);
         }
-        fields.push_with("x-amz-signature", |text| text.put(&signature));
+        fields.push_with("x-amz-signature", |text| text.put_str(&signature));
         Ok(PostForm::new(
             target.url_prefix(),
             fields,

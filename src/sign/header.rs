@@ -1,9 +1,19 @@
-//! Output of header signing: the headers to add to the request.
+//! Header signing: the `Authorization` header and the headers it signs.
 
 use std::fmt;
 
-use crate::signer::PayloadHash;
-use crate::SigningTime;
+use zeroize::Zeroizing;
+
+use super::signer::{collect_headers, collect_params, signed_headers, Mode, Signer};
+use crate::audit::Audit;
+use crate::canonical::headers::{self, Header};
+use crate::canonical::{query, CanonicalRequest};
+use crate::request::payload::{Payload, PayloadHash};
+use crate::request::Request;
+use crate::settings::SessionTokenMode;
+use crate::sink::{Sink, StackBuf};
+use crate::string_to_sign::ALGORITHM;
+use crate::{Error, SigningTime};
 
 /// The headers to add to a request signed with the `Authorization` header.
 ///
@@ -23,25 +33,12 @@ use crate::SigningTime;
 pub struct AuthorizationHeaders {
     time: SigningTime,
     content_sha256: Option<PayloadHash>,
-    security_token: Option<String>,
+    /// Wiped on drop (a bearer secret).
+    security_token: Option<Zeroizing<String>>,
     authorization: String,
 }
 
 impl AuthorizationHeaders {
-    pub(crate) fn new(
-        time: SigningTime,
-        content_sha256: Option<PayloadHash>,
-        security_token: Option<String>,
-        authorization: String,
-    ) -> Self {
-        AuthorizationHeaders {
-            time,
-            content_sha256,
-            security_token,
-            authorization,
-        }
-    }
-
     /// `(name, value)` for every header to add, names in lowercase.
     ///
     /// ```
@@ -62,8 +59,7 @@ impl AuthorizationHeaders {
             self.content_sha256
                 .as_ref()
                 .map(|h| ("x-amz-content-sha256", h.as_str())),
-            self.security_token
-                .as_deref()
+            self.x_amz_security_token()
                 .map(|t| ("x-amz-security-token", t)),
             Some(("authorization", self.authorization.as_str())),
         ]
@@ -139,7 +135,7 @@ impl AuthorizationHeaders {
     /// # Ok::<(), awsig::Error>(())
     /// ```
     pub fn x_amz_security_token(&self) -> Option<&str> {
-        self.security_token.as_deref()
+        self.security_token.as_ref().map(|t| t.as_str())
     }
 }
 
@@ -154,5 +150,117 @@ impl fmt::Debug for AuthorizationHeaders {
             )
             .field("authorization", &self.authorization)
             .finish()
+    }
+}
+
+impl Signer {
+    /// Signs with the `Authorization` header: returns the headers to add
+    /// (`x-amz-date`, `x-amz-content-sha256` under the S3 rules,
+    /// `x-amz-security-token` with a session token, `authorization`).
+    ///
+    /// ```
+    /// use awsig::{Credentials, Endpoint, ObjectKey, Payload, Request, Signer, SigningTime};
+    /// let creds = Credentials::new("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", None)?;
+    /// let signer = Signer::new(creds, "us-east-1", "s3")?;
+    /// let endpoint = Endpoint::aws_s3("us-east-1")?;
+    /// let headers = [("Range", "bytes=0-9")];
+    /// let req = Request::new("GET", &endpoint).bucket("examplebucket")
+    ///     .key(ObjectKey::new("test.txt")).headers(&headers);
+    /// let signed = signer.sign(&req, SigningTime::parse("20130524T000000Z")?)?;
+    /// assert_eq!(signed.signature(), "f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41");
+    /// for (name, value) in signed.headers() {
+    ///     println!("{name}: {value}");
+    /// }
+    /// # Ok::<(), awsig::Error>(())
+    /// ```
+    pub fn sign(
+        &self,
+        request: &Request<'_>,
+        time: SigningTime,
+    ) -> Result<AuthorizationHeaders, Error> {
+        self.sign_with(request, time, None)
+    }
+
+    /// [`Signer::sign`], plus every intermediate string.
+    ///
+    /// ```
+    /// use awsig::{Credentials, Request, Signer, SigningTime};
+    /// let creds = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None)?;
+    /// let signer = Signer::new(creds, "us-east-1", "iam")?;
+    /// let req = Request::from_url("GET", "https://iam.amazonaws.com/?Action=ListUsers&Version=2010-05-08")?;
+    /// let (_, audit) = signer.audit_sign(&req, SigningTime::parse("20150830T123600Z")?)?;
+    /// println!("{audit}");
+    /// assert!(audit.canonical_request.starts_with("GET\n/\nAction=ListUsers&Version=2010-05-08\n"));
+    /// # Ok::<(), awsig::Error>(())
+    /// ```
+    pub fn audit_sign(
+        &self,
+        request: &Request<'_>,
+        time: SigningTime,
+    ) -> Result<(AuthorizationHeaders, Audit), Error> {
+        let mut audit = Audit::default();
+        let signed = self.sign_with(request, time, Some(&mut audit))?;
+        Ok((signed, audit))
+    }
+
+    fn sign_with(
+        &self,
+        req: &Request<'_>,
+        time: SigningTime,
+        audit: Option<&mut Audit>,
+    ) -> Result<AuthorizationHeaders, Error> {
+        req.validate()?;
+        let settings = req.settings.unwrap_or(&self.settings);
+        let payload = PayloadHash::of(req.payload.unwrap_or(Payload::Bytes(b"")))?;
+        let (host, path) = req.host_and_path();
+        let token = self.credentials.session_token();
+
+        let mut hdrs = collect_headers(req, settings, Mode::Header, host.as_str())?;
+        hdrs.push(Header::new("x-amz-date", time.amz_date_bytes()));
+        if settings.content_sha256_header {
+            hdrs.push(Header::new(
+                "x-amz-content-sha256",
+                payload.as_str().as_bytes(),
+            ));
+        }
+        if let Some(t) = token.filter(|_| settings.session_token == SessionTokenMode::Signed) {
+            hdrs.push(Header::new("x-amz-security-token", t.as_bytes()));
+        }
+        headers::sort(hdrs.as_mut_slice());
+        let signed_headers = signed_headers(hdrs.as_slice());
+
+        let mut query = StackBuf::<256>::new();
+        query::write(&mut query, collect_params(req)?.as_slice());
+        let creq = CanonicalRequest {
+            method: req.method,
+            path,
+            query: query.as_bytes(),
+            headers: hdrs.as_slice(),
+            signed_headers: signed_headers.as_bytes(),
+            payload_hash: payload.as_str().as_bytes(),
+            settings,
+        };
+        let signature = self.signature(&creq, &time, audit);
+
+        let scope = self.credential_scope(&time);
+        let akid = self.credentials.access_key_id();
+        let mut authorization = String::with_capacity(
+            ALGORITHM.len() + akid.len() + scope.text_len() + signed_headers.len() + 105,
+        );
+        authorization.put_str(ALGORITHM);
+        authorization.put_str(" Credential=");
+        authorization.put_str(akid);
+        authorization.put_str("/");
+        scope.write(&mut authorization);
+        authorization.put_str(", SignedHeaders=");
+        authorization.put(signed_headers.as_bytes());
+        authorization.put_str(", Signature=");
+        authorization.put(&signature);
+        Ok(AuthorizationHeaders {
+            time,
+            content_sha256: settings.content_sha256_header.then_some(payload),
+            security_token: token.map(|t| Zeroizing::new(t.to_owned())),
+            authorization,
+        })
     }
 }
