@@ -6,6 +6,11 @@
 //! cargo bench --bench signing
 //! ```
 //!
+//! `…/next_second` cases sign each request one second after the previous
+//! one (same day, so the cached signing key still hits): a service signing
+//! less than once a second. The peers keep no per-second state, so their
+//! cost does not depend on the time.
+//!
 //! Every group first asserts that all signers produced the same signature;
 //! quote the ratios within one run (the machine is shared and noisy).
 
@@ -48,6 +53,13 @@ fn awsig_signer() -> Signer {
 
 fn time() -> SigningTime {
     SigningTime::from_unix_timestamp(UNIX as i64).unwrap()
+}
+
+/// The fixed time and the 4095 seconds after it, made before the timing.
+fn next_seconds() -> Vec<SigningTime> {
+    (0..4096)
+        .map(|s| SigningTime::from_unix_timestamp(UNIX as i64 + s).unwrap())
+        .collect()
 }
 
 fn query_signature(url: &str) -> &str {
@@ -260,6 +272,11 @@ fn presign_get(c: &mut Criterion) {
     g.bench_function("awsig/cached_key", |b| {
         b.iter(|| awsig_presign(black_box(&signer), &endpoint, t))
     });
+    g.bench_function("awsig/cached_key/next_second", |b| {
+        let seconds = next_seconds();
+        let mut t = seconds.iter().cycle();
+        b.iter(|| awsig_presign(black_box(&signer), &endpoint, *t.next().unwrap()))
+    });
     // A fresh key: a different day for every URL, so every presign derives
     // its signing key (and goes through a cache miss).
     let days: Vec<SigningTime> = (0..4096)
@@ -305,6 +322,11 @@ fn put_header(c: &mut Criterion) {
     let mut g = c.benchmark_group("put_header");
     g.bench_function("awsig", |b| {
         b.iter(|| awsig_put(black_box(&signer), &endpoint, t))
+    });
+    g.bench_function("awsig/next_second", |b| {
+        let seconds = next_seconds();
+        let mut t = seconds.iter().cycle();
+        b.iter(|| awsig_put(black_box(&signer), &endpoint, *t.next().unwrap()))
     });
     g.bench_function("aws-sigv4", |b| b.iter(|| aws_put(black_box(&identity))));
     g.finish();

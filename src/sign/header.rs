@@ -4,7 +4,9 @@ use std::fmt;
 
 use zeroize::Zeroizing;
 
-use super::signer::{collect_headers, collect_params, signed_headers, Mode, Signer};
+use super::signer::{
+    collect_headers, collect_params, signed_headers, Headers, Mode, Params, Signer,
+};
 use crate::audit::Audit;
 use crate::canonical::headers::{self, Header};
 use crate::canonical::{query, CanonicalRequest};
@@ -215,7 +217,8 @@ impl Signer {
         let (host, path) = req.host_and_path();
         let token = self.credentials.session_token();
 
-        let mut hdrs = collect_headers(req, settings, Mode::Header, host.as_str())?;
+        let mut hdrs = Headers::new();
+        collect_headers(req, settings, Mode::Header, host.as_str(), &mut hdrs)?;
         hdrs.push(Header::new("x-amz-date", time.amz_date_bytes()));
         if settings.content_sha256_header {
             hdrs.push(Header::new(
@@ -230,7 +233,9 @@ impl Signer {
         let signed_headers = signed_headers(hdrs.as_slice());
 
         let mut query = StackBuf::<256>::new();
-        query::write(&mut query, collect_params(req)?.as_slice());
+        let mut params = Params::new();
+        collect_params(req, &mut params)?;
+        query::write(&mut query, params.as_slice());
         let creq = CanonicalRequest {
             method: req.method,
             path,

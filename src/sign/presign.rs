@@ -5,7 +5,9 @@ use std::time::Duration;
 
 use zeroize::Zeroizing;
 
-use super::signer::{collect_headers, collect_params, signed_headers, Mode, Signer};
+use super::signer::{
+    collect_headers, collect_params, signed_headers, Headers, Mode, Params, Signer,
+};
 use crate::audit::Audit;
 use crate::canonical::path;
 use crate::canonical::query::{self, Param};
@@ -242,7 +244,8 @@ impl Signer {
         let token = self.credentials.session_token();
         let after_signing = settings.session_token == SessionTokenMode::AfterSigning;
 
-        let mut hdrs = collect_headers(req, settings, Mode::Query, host.as_str())?;
+        let mut hdrs = Headers::new();
+        collect_headers(req, settings, Mode::Query, host.as_str(), &mut hdrs)?;
         headers::sort(hdrs.as_mut_slice());
         let signed_headers = signed_headers(hdrs.as_slice());
 
@@ -252,7 +255,8 @@ impl Signer {
         self.credential_scope(&time).write(&mut credential);
         let mut expires_text = StackBuf::<20>::new();
         expires_text.put_decimal(secs);
-        let mut params = collect_params(req)?;
+        let mut params = Params::new();
+        collect_params(req, &mut params)?;
         params.push(Param::raw("X-Amz-Algorithm", ALGORITHM.as_bytes()));
         params.push(Param::raw("X-Amz-Credential", credential.as_bytes()));
         params.push(Param::raw("X-Amz-Date", time.amz_date_bytes()));

@@ -241,8 +241,8 @@ pub(crate) fn collect_headers<'a>(
     settings: &SigningSettings,
     mode: Mode,
     host: &'a str,
-) -> Result<Headers<'a>, Error> {
-    let mut out = Headers::new();
+    out: &mut Headers<'a>,
+) -> Result<(), Error> {
     let mut has_host = false;
     for &(name, value) in req.headers {
         headers::validate(name, value)?;
@@ -265,13 +265,12 @@ pub(crate) fn collect_headers<'a>(
     if !has_host {
         out.push(Header::new("host", host.as_bytes()));
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Collects the caller's query parameters (from the URL and as text),
 /// refusing the ones the signer writes itself.
-pub(crate) fn collect_params<'a>(req: &Request<'a>) -> Result<Params<'a>, Error> {
-    let mut out = Params::new();
+pub(crate) fn collect_params<'a>(req: &Request<'a>, out: &mut Params<'a>) -> Result<(), Error> {
     let raw = req.params.iter().map(|&(n, v)| Param::raw(n, v.as_bytes()));
     for p in query::parse_encoded(req.query).chain(raw) {
         if let Some(r) = RESERVED_PARAMS.iter().find(|r| p.name_is(r)) {
@@ -279,5 +278,5 @@ pub(crate) fn collect_params<'a>(req: &Request<'a>) -> Result<Params<'a>, Error>
         }
         out.push(p);
     }
-    Ok(out)
+    Ok(())
 }
