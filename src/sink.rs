@@ -99,13 +99,22 @@ impl SecretBuf {
     }
 }
 
+impl SecretBuf {
+    /// Moves to a block of at least `needed` bytes, wiping the old one.
+    #[cold]
+    fn grow(&mut self, needed: usize) {
+        let mut bigger = Vec::with_capacity(needed.max(2 * self.0.capacity()));
+        bigger.extend_from_slice(&self.0);
+        std::mem::replace(&mut self.0, bigger).zeroize();
+    }
+}
+
 impl Sink for SecretBuf {
+    #[inline(always)]
     fn put(&mut self, bytes: &[u8]) {
         let needed = self.0.len() + bytes.len();
         if needed > self.0.capacity() {
-            let mut bigger = Vec::with_capacity(needed.max(2 * self.0.capacity()));
-            bigger.extend_from_slice(&self.0);
-            std::mem::replace(&mut self.0, bigger).zeroize();
+            self.grow(needed);
         }
         self.0.extend_from_slice(bytes);
     }
@@ -162,6 +171,7 @@ impl<const N: usize> StackBuf<N> {
 }
 
 impl<const N: usize> Sink for StackBuf<N> {
+    #[inline(always)]
     fn put(&mut self, bytes: &[u8]) {
         if let Some(heap) = &mut self.spill {
             return heap.put(bytes);
@@ -171,11 +181,19 @@ impl<const N: usize> Sink for StackBuf<N> {
             self.inline[self.len..end].copy_from_slice(bytes);
             self.len = end;
         } else {
-            let mut heap = SecretBuf::with_capacity(2 * end);
-            heap.put(&self.inline[..self.len]);
-            heap.put(bytes);
-            self.spill = Some(heap);
+            self.move_to_heap(bytes);
         }
+    }
+}
+
+impl<const N: usize> StackBuf<N> {
+    /// Moves to the heap with `bytes` appended.
+    #[cold]
+    fn move_to_heap(&mut self, bytes: &[u8]) {
+        let mut heap = SecretBuf::with_capacity(2 * (self.len + bytes.len()));
+        heap.put(&self.inline[..self.len]);
+        heap.put(bytes);
+        self.spill = Some(heap);
     }
 }
 
@@ -202,17 +220,23 @@ impl<T: Copy + Default, const N: usize> StackVec<T, N> {
         }
     }
 
+    #[inline]
     pub(crate) fn push(&mut self, item: T) {
         if self.len < N {
             self.inline[self.len] = item;
         } else {
-            if self.len == N {
-                self.heap.reserve(2 * N);
-                self.heap.extend_from_slice(&self.inline);
-            }
-            self.heap.push(item);
+            self.push_to_heap(item);
         }
         self.len += 1;
+    }
+
+    #[cold]
+    fn push_to_heap(&mut self, item: T) {
+        if self.len == N {
+            self.heap.reserve(2 * N);
+            self.heap.extend_from_slice(&self.inline);
+        }
+        self.heap.push(item);
     }
 
     pub(crate) fn as_slice(&self) -> &[T] {

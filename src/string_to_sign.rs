@@ -116,12 +116,18 @@ impl<'a> CredentialScope<'a> {
     }
 
     pub(crate) fn write<S: Sink + ?Sized>(&self, sink: &mut S) {
+        self.write_separated(sink, b"/");
+    }
+
+    /// The scope with `separator` between its parts (`%2F` in a URL).
+    pub(crate) fn write_separated<S: Sink + ?Sized>(&self, sink: &mut S, separator: &[u8]) {
         sink.put(self.date);
-        sink.put(b"/");
+        sink.put(separator);
         sink.put_str(self.region);
-        sink.put(b"/");
+        sink.put(separator);
         sink.put_str(self.service);
-        sink.put(b"/aws4_request");
+        sink.put(separator);
+        sink.put(b"aws4_request");
     }
 }
 

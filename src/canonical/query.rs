@@ -12,6 +12,9 @@ pub(crate) enum Component<'a> {
     Raw(&'a [u8]),
     /// Text already percent-encoded on the wire (`+` is a literal plus).
     Encoded(&'a str),
+    /// Text already in canonical form (unreserved bytes and `%XX` escapes
+    /// only), written as it is: the names and values the signer writes.
+    Canonical(&'a [u8]),
 }
 
 impl Default for Component<'_> {
@@ -24,7 +27,7 @@ impl Component<'_> {
     /// At most this many bytes once encoded.
     fn max_encoded_len(&self) -> usize {
         3 * match *self {
-            Component::Raw(s) => s.len(),
+            Component::Raw(s) | Component::Canonical(s) => s.len(),
             Component::Encoded(s) => s.len(),
         }
     }
@@ -34,6 +37,7 @@ impl Component<'_> {
         match *self {
             Component::Raw(s) => encode(sink, s, false),
             Component::Encoded(s) => reencode(sink, s.as_bytes(), false),
+            Component::Canonical(s) => sink.put(s),
         }
     }
 }
@@ -54,13 +58,38 @@ impl<'a> Param<'a> {
         }
     }
 
+    /// A parameter the signer writes: name and value already canonical.
+    pub(crate) fn canonical(name: &'a str, value: &'a [u8]) -> Self {
+        debug_assert!(is_canonical(name.as_bytes()) && is_canonical(value));
+        Param {
+            name: Component::Canonical(name.as_bytes()),
+            value: Component::Canonical(value),
+        }
+    }
+
     /// Whether the decoded name equals `name`, ignoring ASCII case.
     pub(crate) fn name_is(&self, name: &str) -> bool {
         match self.name {
             Component::Raw(s) => s.eq_ignore_ascii_case(name.as_bytes()),
+            Component::Canonical(s) => decode(s).eq_ignore_ascii_case(name.as_bytes()),
             Component::Encoded(s) => decode(s.as_bytes()).eq_ignore_ascii_case(name.as_bytes()),
         }
     }
+}
+
+/// Whether `s` is its own canonical encoding: unreserved bytes and `%XX`
+/// escapes with uppercase hex.
+fn is_canonical(s: &[u8]) -> bool {
+    let upper_hex = |b: &u8| b.is_ascii_digit() || (b'A'..=b'F').contains(b);
+    let mut i = 0;
+    while i < s.len() {
+        match s[i] {
+            b'%' if s.get(i + 1..i + 3).is_some_and(|h| h.iter().all(upper_hex)) => i += 3,
+            b if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') => i += 1,
+            _ => return false,
+        }
+    }
+    true
 }
 
 /// At most this many bytes in the canonical query of `params`.
@@ -99,27 +128,28 @@ pub(crate) fn validate_encoded(query: &str) -> Result<(), Error> {
 pub(crate) fn write<S: Sink + ?Sized>(sink: &mut S, params: &[Param<'_>]) {
     // Wiped on drop: the session token may be one of the values.
     let mut text = StackBuf::<512>::new();
-    // (start, middle, end) of each encoded `name` `value` in `text`.
+    // (start, `=`, end) of each encoded `name=value` in `text`.
     let mut pairs = StackVec::<(usize, usize, usize), 16>::new();
     for p in params {
         let start = text.len();
         p.name.write(&mut text);
-        let middle = text.len();
+        let equals = text.len();
+        text.put(b"=");
         p.value.write(&mut text);
-        pairs.push((start, middle, text.len()));
+        pairs.push((start, equals, text.len()));
     }
     let text = text.as_bytes();
     let name = |&(s, m, _): &(usize, usize, usize)| &text[s..m];
-    let value = |&(_, m, e): &(usize, usize, usize)| &text[m..e];
+    let value = |&(_, m, e): &(usize, usize, usize)| &text[m + 1..e];
     let pairs = pairs.as_mut_slice();
-    pairs.sort_unstable_by(|a, b| (name(a), value(a)).cmp(&(name(b), value(b))));
-    for (i, pair) in pairs.iter().enumerate() {
+    // Stable: an insertion sort at these sizes, a few comparisons for the
+    // signer's parameters, which arrive almost in order.
+    pairs.sort_by(|a, b| (name(a), value(a)).cmp(&(name(b), value(b))));
+    for (i, &(start, _, end)) in pairs.iter().enumerate() {
         if i > 0 {
             sink.put(b"&");
         }
-        sink.put(name(pair));
-        sink.put(b"=");
-        sink.put(value(pair));
+        sink.put(&text[start..end]);
     }
 }
 
@@ -167,6 +197,16 @@ mod tests {
             canonical("", &[("é", "1"), ("Z", "2"), ("a", "3")]),
             "%C3%A9=1&Z=2&a=3"
         );
+    }
+
+    #[test]
+    fn canonical_text_is_recognised() {
+        assert!(is_canonical(b"AKID%2F20240101%2Fus-east-1"));
+        assert!(is_canonical(b"AZaz09-_.~"));
+        assert!(!is_canonical(b"a/b"));
+        assert!(!is_canonical(b"a%2fb"));
+        assert!(!is_canonical(b"a%2"));
+        assert!(!is_canonical(b"a b"));
     }
 
     #[test]

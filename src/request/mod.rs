@@ -259,7 +259,7 @@ impl<'a> Request<'a> {
     pub fn url_prefix(&self) -> String {
         let (host, path) = self.host_and_path();
         let mut out = String::with_capacity(host.len() + 200);
-        self.write_origin(&mut out, host.as_str());
+        self.write_origin(&mut out, host.as_bytes());
         path::write_wire(&mut out, &path);
         out
     }
@@ -298,10 +298,10 @@ impl<'a> Request<'a> {
     }
 
     /// Writes `scheme://host`, for the host [`Self::host_and_path`] returned.
-    pub(crate) fn write_origin<S: Sink + ?Sized>(&self, sink: &mut S, host: &str) {
+    pub(crate) fn write_origin<S: Sink + ?Sized>(&self, sink: &mut S, host: &[u8]) {
         sink.put_str(self.scheme.as_str());
         sink.put(b"://");
-        sink.put_str(host);
+        sink.put(host);
     }
 
     /// The length of the bucket and the key or path, before encoding.

@@ -218,7 +218,7 @@ impl Signer {
         let token = self.credentials.session_token();
 
         let mut hdrs = Headers::new();
-        collect_headers(req, settings, Mode::Header, host.as_str(), &mut hdrs)?;
+        collect_headers(req, settings, Mode::Header, host.as_bytes(), &mut hdrs)?;
         hdrs.push(Header::new("x-amz-date", time.amz_date_bytes()));
         if settings.content_sha256_header {
             hdrs.push(Header::new(

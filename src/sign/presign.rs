@@ -245,22 +245,25 @@ impl Signer {
         let after_signing = settings.session_token == SessionTokenMode::AfterSigning;
 
         let mut hdrs = Headers::new();
-        collect_headers(req, settings, Mode::Query, host.as_str(), &mut hdrs)?;
+        collect_headers(req, settings, Mode::Query, host.as_bytes(), &mut hdrs)?;
         headers::sort(hdrs.as_mut_slice());
         let signed_headers = signed_headers(hdrs.as_slice());
 
+        // Written encoded (`/` as `%2F`): the access key id and every
+        // scope part are validated to be unreserved text.
         let mut credential = StackBuf::<160>::new();
         credential.put_str(self.credentials.access_key_id());
-        credential.put_str("/");
-        self.credential_scope(&time).write(&mut credential);
+        credential.put_str("%2F");
+        self.credential_scope(&time)
+            .write_separated(&mut credential, b"%2F");
         let mut expires_text = StackBuf::<20>::new();
         expires_text.put_decimal(secs);
         let mut params = Params::new();
         collect_params(req, &mut params)?;
-        params.push(Param::raw("X-Amz-Algorithm", ALGORITHM.as_bytes()));
-        params.push(Param::raw("X-Amz-Credential", credential.as_bytes()));
-        params.push(Param::raw("X-Amz-Date", time.amz_date_bytes()));
-        params.push(Param::raw("X-Amz-Expires", expires_text.as_bytes()));
+        params.push(Param::canonical("X-Amz-Algorithm", ALGORITHM.as_bytes()));
+        params.push(Param::canonical("X-Amz-Credential", credential.as_bytes()));
+        params.push(Param::canonical("X-Amz-Date", time.amz_date_bytes()));
+        params.push(Param::canonical("X-Amz-Expires", expires_text.as_bytes()));
         if let Some(t) = token.filter(|_| !after_signing) {
             params.push(Param::raw("X-Amz-Security-Token", t.as_bytes()));
         }
@@ -277,7 +280,7 @@ impl Signer {
                 + "&X-Amz-Signature=".len()
                 + 64,
         );
-        req.write_origin(&mut url, host.as_str());
+        req.write_origin(&mut url, host.as_bytes());
         path::write_wire(&mut url, &path);
         url.put(b"?");
         let query_start = url.len();

@@ -189,7 +189,14 @@ impl Signer {
     /// `hex(HMAC-SHA256(kSigning, policy))` with the cached key for `scope`
     /// (a scope of this signer): the signature of a POST policy.
     pub(crate) fn sign_policy(&self, scope: &CredentialScope<'_>, policy_base64: &[u8]) -> String {
-        self.cache.get(&self.credentials, scope).sign(policy_base64)
+        self.cache
+            .with_key(&self.credentials, scope, |key| key.sign(policy_base64))
+    }
+
+    /// `hex(HMAC-SHA256(kSigning, data))` with the cached key for `scope`.
+    fn sign_hex(&self, scope: &CredentialScope<'_>, data: &[u8]) -> [u8; 64] {
+        self.cache
+            .with_key(&self.credentials, scope, |key| key.sign_hex(data))
     }
 
     /// Hashes the canonical request, signs the string to sign with the
@@ -203,7 +210,7 @@ impl Signer {
         let scope = self.credential_scope(time);
         let Some(a) = audit else {
             let sts = string_to_sign(time.amz_date_bytes(), &scope, &creq.hash());
-            return self.signing_key(time).sign_hex(sts.as_bytes());
+            return self.sign_hex(&scope, sts.as_bytes());
         };
         let text = creq.text();
         let sts = string_to_sign(
@@ -211,7 +218,7 @@ impl Signer {
             &scope,
             &canonical_request::hash(text.as_bytes()),
         );
-        let signature = self.signing_key(time).sign_hex(sts.as_bytes());
+        let signature = self.sign_hex(&scope, sts.as_bytes());
         a.canonical_request = std::mem::take(&mut *text.into_string());
         a.string_to_sign = sts.as_str().to_string();
         a.signature = into_string(signature.to_vec());
@@ -231,8 +238,8 @@ pub(crate) fn signed_headers(sorted: &[Header<'_>]) -> StackBuf<128> {
 
 /// The headers and the query parameters of one request (on the stack for
 /// ordinary requests).
-pub(crate) type Headers<'a> = StackVec<Header<'a>, 16>;
-pub(crate) type Params<'a> = StackVec<Param<'a>, 16>;
+pub(crate) type Headers<'a> = StackVec<Header<'a>, 12>;
+pub(crate) type Params<'a> = StackVec<Param<'a>, 12>;
 
 /// Validates the caller's headers and adds the signable ones (and `host`, if
 /// the caller gave none).
@@ -240,7 +247,7 @@ pub(crate) fn collect_headers<'a>(
     req: &Request<'a>,
     settings: &SigningSettings,
     mode: Mode,
-    host: &'a str,
+    host: &'a [u8],
     out: &mut Headers<'a>,
 ) -> Result<(), Error> {
     let mut has_host = false;
@@ -263,7 +270,7 @@ pub(crate) fn collect_headers<'a>(
         out.push(Header::new(name, value.as_bytes()));
     }
     if !has_host {
-        out.push(Header::new("host", host.as_bytes()));
+        out.push(Header::new("host", host));
     }
     Ok(())
 }

@@ -118,15 +118,23 @@ impl SigningKeyCache {
     /// # Ok::<(), awsig::Error>(())
     /// ```
     pub fn get(&self, credentials: &Credentials, scope: &CredentialScope<'_>) -> SigningKey {
+        self.with_key(credentials, scope, SigningKey::clone)
+    }
+
+    /// Runs `f` with the key for `scope`, in the cache (on a hit, under the
+    /// read lock: no copy of the key is made) or derived and added.
+    pub(crate) fn with_key<R>(
+        &self,
+        credentials: &Credentials,
+        scope: &CredentialScope<'_>,
+        f: impl FnOnce(&SigningKey) -> R,
+    ) -> R {
         let id = credentials.secret_id();
-        let find = |entries: &VecDeque<Entry>| {
-            entries
-                .iter()
-                .find(|e| e.matches(id, scope))
-                .map(|e| e.key.clone())
-        };
-        if let Some(key) = self.entries.read().ok().and_then(|e| find(&e)) {
-            return key;
+        let find = |entries: &VecDeque<Entry>| entries.iter().position(|e| e.matches(id, scope));
+        if let Ok(entries) = self.entries.read() {
+            if let Some(i) = find(&entries) {
+                return f(&entries[i].key);
+            }
         }
         // Derived outside the lock: other threads keep hitting meanwhile.
         let chain = SigningKeyChain::derive_scope(credentials.secret_access_key(), scope);
@@ -135,21 +143,20 @@ impl SigningKeyCache {
         // the caching: the key is still right.
         if let Ok(mut entries) = self.entries.write() {
             // Another thread may have added it meanwhile.
-            if let Some(key) = find(&entries) {
-                return key;
+            if find(&entries).is_none() {
+                if entries.len() == self.capacity {
+                    entries.pop_front();
+                }
+                entries.push_back(Entry {
+                    secret_id: *id,
+                    date: scope.date().to_string(),
+                    region: scope.region().to_string(),
+                    service: scope.service().to_string(),
+                    key: key.clone(),
+                });
             }
-            if entries.len() == self.capacity {
-                entries.pop_front();
-            }
-            entries.push_back(Entry {
-                secret_id: *id,
-                date: scope.date().to_string(),
-                region: scope.region().to_string(),
-                service: scope.service().to_string(),
-                key: key.clone(),
-            });
         }
-        key
+        f(&key)
     }
 }
 
