@@ -77,7 +77,7 @@ impl Sink for String {
 /// is wiped before it is freed, and the last one is wiped on drop. For text
 /// that may carry the session token (canonical requests, query strings,
 /// presigned URLs).
-#[derive(Default)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub(crate) struct SecretBuf(Vec<u8>);
 
 impl SecretBuf {

@@ -4,6 +4,7 @@
 use std::borrow::Cow;
 
 use super::json;
+use crate::sink::Sink;
 use crate::Error;
 
 /// Fields the signer writes itself (case-insensitive, as S3 compares them).
@@ -47,7 +48,7 @@ impl Condition<'_> {
     }
 
     /// Appends the condition's JSON.
-    pub(crate) fn write_json(&self, out: &mut String) {
+    pub(crate) fn write_json<S: Sink + ?Sized>(&self, out: &mut S) {
         match self {
             Condition::Exact {
                 field,
@@ -62,27 +63,32 @@ impl Condition<'_> {
 }
 
 /// `{"field":"value"}`, or `["eq","$field","value"]` when `array_form`.
-pub(crate) fn write_exact(out: &mut String, field: &str, value: &str, array_form: bool) {
+pub(crate) fn write_exact<S: Sink + ?Sized>(
+    out: &mut S,
+    field: &str,
+    value: &str,
+    array_form: bool,
+) {
     if array_form {
         return write_array(out, "eq", field, value);
     }
-    out.push('{');
+    out.put(b"{");
     json::string(out, field);
-    out.push(':');
+    out.put(b":");
     json::string(out, value);
-    out.push('}');
+    out.put(b"}");
 }
 
 /// `["op","$field","operand"]`.
-pub(crate) fn write_array(out: &mut String, op: &str, field: &str, operand: &str) {
-    out.push_str("[\"");
-    out.push_str(op);
-    out.push_str("\",\"$");
+pub(crate) fn write_array<S: Sink + ?Sized>(out: &mut S, op: &str, field: &str, operand: &str) {
+    out.put_str("[\"");
+    out.put_str(op);
+    out.put_str("\",\"$");
     // `$` + a field name checked by `check_name`: nothing to escape.
-    out.push_str(field);
-    out.push_str("\",");
+    out.put_str(field);
+    out.put_str("\",");
     json::string(out, operand);
-    out.push(']');
+    out.put(b"]");
 }
 
 /// A field name the caller may put a condition on.

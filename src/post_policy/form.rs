@@ -6,14 +6,17 @@ use std::ops::Range;
 
 use base64::Engine as _;
 
+use zeroize::Zeroizing;
+
 use super::json;
+use crate::sink::{SecretBuf, Sink};
 use crate::{Signer, SigningTime};
 
-/// Form fields in send order, all their text in one buffer; names compared
-/// case-insensitively, as S3 does.
+/// Form fields in send order, all their text in one buffer (wiped: it may
+/// hold the session token); names compared case-insensitively, as S3 does.
 #[derive(Clone, Default, PartialEq, Eq)]
 pub(crate) struct Fields {
-    text: String,
+    text: SecretBuf,
     /// `(name, value)` byte ranges in `text`.
     spans: Vec<(Range<usize>, Range<usize>)>,
 }
@@ -21,7 +24,7 @@ pub(crate) struct Fields {
 impl Fields {
     pub(crate) fn with_capacity(fields: usize, text: usize) -> Self {
         Fields {
-            text: String::with_capacity(text),
+            text: SecretBuf::with_capacity(text),
             spans: Vec::with_capacity(fields),
         }
     }
@@ -30,14 +33,17 @@ impl Fields {
         self.spans.len()
     }
 
+    /// The text in `range`: always whole `&str`s, written from `&str`s.
+    fn text(&self, range: &Range<usize>) -> &str {
+        std::str::from_utf8(&self.text.as_bytes()[range.clone()]).unwrap_or_default()
+    }
+
     pub(crate) fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &str)> {
-        self.spans
-            .iter()
-            .map(|(n, v)| (&self.text[n.clone()], &self.text[v.clone()]))
+        self.spans.iter().map(|(n, v)| (self.text(n), self.text(v)))
     }
 
     pub(crate) fn name(&self, i: usize) -> &str {
-        &self.text[self.spans[i].0.clone()]
+        self.text(&self.spans[i].0)
     }
 
     pub(crate) fn position(&self, name: &str) -> Option<usize> {
@@ -45,36 +51,35 @@ impl Fields {
     }
 
     pub(crate) fn get(&self, name: &str) -> Option<&str> {
-        self.position(name)
-            .map(|i| &self.text[self.spans[i].1.clone()])
+        self.position(name).map(|i| self.text(&self.spans[i].1))
     }
 
     /// Appends a field whose value is `parts` joined.
     pub(crate) fn push(&mut self, name: &str, parts: &[&str]) {
         self.push_with(name, |text| {
             for part in parts {
-                text.push_str(part);
+                text.put_str(part);
             }
         });
     }
 
     /// Appends a field whose value `write` appends to the text, and returns
     /// the value.
-    pub(crate) fn push_with(&mut self, name: &str, write: impl FnOnce(&mut String)) -> &str {
+    pub(crate) fn push_with(&mut self, name: &str, write: impl FnOnce(&mut SecretBuf)) -> &str {
         let start = self.text.len();
-        self.text.push_str(name);
+        self.text.put_str(name);
         let name_end = self.text.len();
         write(&mut self.text);
         let value = name_end..self.text.len();
         self.spans.push((start..name_end, value.clone()));
-        &self.text[value]
+        self.text(&value)
     }
 
     /// Replaces field `i`'s value with `value` if that is longer.
     pub(crate) fn lengthen(&mut self, i: usize, value: &str) {
         if value.len() > self.spans[i].1.len() {
             let start = self.text.len();
-            self.text.push_str(value);
+            self.text.put_str(value);
             self.spans[i].1 = start..self.text.len();
         }
     }
@@ -134,7 +139,7 @@ pub struct SignedPolicy {
 /// # Ok::<(), awsig::Error>(())
 /// ```
 pub fn sign_policy_document(signer: &Signer, time: SigningTime, document: &[u8]) -> SignedPolicy {
-    let mut policy_base64 = String::new();
+    let mut policy_base64 = String::with_capacity(4 * document.len().div_ceil(3));
     write_base64(&mut policy_base64, document);
     let signature = policy_signature(signer, time, &policy_base64);
     SignedPolicy {
@@ -145,8 +150,15 @@ pub fn sign_policy_document(signer: &Signer, time: SigningTime, document: &[u8])
 
 /// Appends the `policy` field's value: `document` in standard base64 (with
 /// padding), as S3 decodes it.
-pub(crate) fn write_base64(out: &mut String, document: &[u8]) {
-    base64::engine::general_purpose::STANDARD.encode_string(document, out);
+pub(crate) fn write_base64<S: Sink + ?Sized>(out: &mut S, document: &[u8]) {
+    // 768 bytes (a multiple of 3) at a time: only the last piece is padded.
+    let mut encoded = Zeroizing::new([0u8; 1024]);
+    for piece in document.chunks(768) {
+        let n = base64::engine::general_purpose::STANDARD
+            .encode_slice(piece, &mut encoded[..])
+            .unwrap_or(0);
+        out.put(&encoded[..n]);
+    }
 }
 
 /// `hex(HMAC-SHA256(kSigning, policy_base64))`: the signature of a policy
@@ -179,7 +191,8 @@ pub struct PostForm {
     fields: Fields,
     /// Indices into `fields`, increasing.
     fill_in: Vec<usize>,
-    policy: String,
+    /// Wiped on drop: it may carry the session token.
+    policy: Zeroizing<String>,
     expiration: String,
 }
 
@@ -188,7 +201,7 @@ impl PostForm {
         url: String,
         fields: Fields,
         fill_in: Vec<usize>,
-        policy: String,
+        policy: Zeroizing<String>,
         expiration: String,
     ) -> Self {
         PostForm {
@@ -344,29 +357,29 @@ impl PostForm {
     /// # Ok::<(), awsig::Error>(())
     /// ```
     pub fn to_json(&self) -> String {
-        let mut out = String::with_capacity(self.policy.len() * 2 + 512);
-        out.push_str("{\"url\":");
+        let mut out = SecretBuf::with_capacity(self.policy.len() * 2 + 512);
+        out.put_str("{\"url\":");
         json::script_string(&mut out, &self.url);
-        out.push_str(",\"fields\":{");
+        out.put_str(",\"fields\":{");
         for (i, (name, value)) in self.fields().enumerate() {
             if i > 0 {
-                out.push(',');
+                out.put(b",");
             }
             json::script_string(&mut out, name);
-            out.push(':');
+            out.put(b":");
             json::script_string(&mut out, value);
         }
-        out.push_str("},\"fill_in\":[");
+        out.put_str("},\"fill_in\":[");
         for (i, name) in self.fill_in().enumerate() {
             if i > 0 {
-                out.push(',');
+                out.put(b",");
             }
             json::script_string(&mut out, name);
         }
-        out.push_str("],\"expiration\":");
+        out.put_str("],\"expiration\":");
         json::script_string(&mut out, &self.expiration);
-        out.push('}');
-        out
+        out.put(b"}");
+        std::mem::take(&mut *out.into_string())
     }
 
     /// The form as an HTML `<form>` element: hidden inputs for the fixed
@@ -385,34 +398,34 @@ impl PostForm {
     /// # Ok::<(), awsig::Error>(())
     /// ```
     pub fn to_html(&self) -> String {
-        let mut out = String::with_capacity(self.policy.len() * 2 + 1024);
-        out.push_str("<form action=\"");
+        let mut out = SecretBuf::with_capacity(self.policy.len() * 2 + 1024);
+        out.put_str("<form action=\"");
         json::html(&mut out, &self.url);
-        out.push_str("\" method=\"post\" enctype=\"multipart/form-data\">\n");
+        out.put_str("\" method=\"post\" enctype=\"multipart/form-data\">\n");
         // `fill_in` is in field order: walked alongside, not searched.
         let mut next_fill_in = self.fill_in.iter().copied().peekable();
         for (i, (name, value)) in self.fields().enumerate() {
             let visible = next_fill_in.next_if_eq(&i).is_some();
             if visible {
-                out.push_str("  <label>");
+                out.put_str("  <label>");
                 json::html(&mut out, name);
-                out.push_str(" <input type=\"text\"");
+                out.put_str(" <input type=\"text\"");
             } else {
-                out.push_str("  <input type=\"hidden\"");
+                out.put_str("  <input type=\"hidden\"");
             }
-            out.push_str(" name=\"");
+            out.put_str(" name=\"");
             json::html(&mut out, name);
-            out.push_str("\" value=\"");
+            out.put_str("\" value=\"");
             json::html(&mut out, value);
-            out.push_str(if visible {
+            out.put_str(if visible {
                 "\"></label><br>\n"
             } else {
                 "\">\n"
             });
         }
-        out.push_str("  <input type=\"file\" name=\"file\">\n");
-        out.push_str("  <input type=\"submit\" value=\"Upload\">\n</form>\n");
-        out
+        out.put_str("  <input type=\"file\" name=\"file\">\n");
+        out.put_str("  <input type=\"submit\" value=\"Upload\">\n</form>\n");
+        std::mem::take(&mut *out.into_string())
     }
 }
 

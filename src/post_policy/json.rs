@@ -1,10 +1,13 @@
 //! Just enough JSON and HTML writing for policy documents and forms: strings
 //! escaped per RFC 8259 (quotes, backslashes, control characters; non-ASCII
 //! kept as UTF-8), optionally also safe inside `<script>`, and text escaped
-//! for HTML attributes and content.
+//! for HTML attributes and content. Into any [`Sink`]: the policy and the
+//! form text go into wiped buffers (they may carry the session token).
+
+use crate::sink::Sink;
 
 /// Appends `s` as a JSON string literal, quotes included.
-pub(crate) fn string(out: &mut String, s: &str) {
+pub(crate) fn string<S: Sink + ?Sized>(out: &mut S, s: &str) {
     write_string(out, s, false);
 }
 
@@ -14,7 +17,7 @@ pub(crate) fn string(out: &mut String, s: &str) {
 /// `\u2029` (so no `</script>` or `<!--` can end or change the element, and
 /// no line separator ends a JavaScript string literal). The same value to a
 /// JSON parser.
-pub(crate) fn script_string(out: &mut String, s: &str) {
+pub(crate) fn script_string<S: Sink + ?Sized>(out: &mut S, s: &str) {
     write_string(out, s, true);
 }
 
@@ -22,13 +25,13 @@ pub(crate) fn script_string(out: &mut String, s: &str) {
 /// `E2 80 A8` and `E2 80 A9`.
 const SEPARATOR_LEAD: u8 = 0xe2;
 
-fn write_string(out: &mut String, s: &str, script: bool) {
-    out.push('"');
+fn write_string<S: Sink + ?Sized>(out: &mut S, s: &str, script: bool) {
+    out.put(b"\"");
     let bytes = s.as_bytes();
     let escaped = needs_escape(bytes) || (script && needs_script_escape(bytes));
     if !escaped {
-        out.push_str(s);
-        out.push('"');
+        out.put_str(s);
+        out.put(b"\"");
         return;
     }
     let mut start = 0;
@@ -61,20 +64,19 @@ fn write_string(out: &mut String, s: &str, script: bool) {
                 continue;
             }
         };
-        out.push_str(&s[start..i]);
+        out.put_str(&s[start..i]);
         if escape.is_empty() {
             const HEX: &[u8; 16] = b"0123456789abcdef";
-            out.push_str("\\u00");
-            out.push(HEX[usize::from(b >> 4)] as char);
-            out.push(HEX[usize::from(b & 0xf)] as char);
+            out.put_str("\\u00");
+            out.put(&[HEX[usize::from(b >> 4)], HEX[usize::from(b & 0xf)]]);
         } else {
-            out.push_str(escape);
+            out.put_str(escape);
         }
         i += len;
         start = i;
     }
-    out.push_str(&s[start..]);
-    out.push('"');
+    out.put_str(&s[start..]);
+    out.put(b"\"");
 }
 
 /// Whether any byte is a control character, `"`, `\\` or DEL.
@@ -93,15 +95,15 @@ fn needs_script_escape(bytes: &[u8]) -> bool {
 }
 
 /// Appends `s` escaped for HTML text and double-quoted attribute values.
-pub(crate) fn html(out: &mut String, s: &str) {
+pub(crate) fn html<S: Sink + ?Sized>(out: &mut S, s: &str) {
     for c in s.chars() {
         match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
+            '&' => out.put_str("&amp;"),
+            '<' => out.put_str("&lt;"),
+            '>' => out.put_str("&gt;"),
+            '"' => out.put_str("&quot;"),
+            '\'' => out.put_str("&#39;"),
+            c => out.put_str(c.encode_utf8(&mut [0; 4])),
         }
     }
 }

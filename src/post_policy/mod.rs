@@ -37,7 +37,7 @@ use time::OffsetDateTime;
 use self::conditions::Condition;
 pub use self::form::{sign_policy_document, PostForm, SignedPolicy};
 use crate::request::Request;
-use crate::sink::Sink as _;
+use crate::sink::{SecretBuf, Sink as _};
 use crate::{Endpoint, Error, Signer, SigningTime, ALGORITHM};
 
 /// The object key condition.
@@ -294,8 +294,9 @@ impl<'a> PostPolicy<'a> {
         let credential = credential.as_str();
         let token = signer.credentials().session_token();
 
-        // The document: compact JSON, conditions in the order given.
-        let mut doc = String::with_capacity(
+        // The document: compact JSON, conditions in the order given (wiped:
+        // it may carry the session token).
+        let mut doc = SecretBuf::with_capacity(
             256 + credential.len()
                 + token.map_or(0, str::len)
                 + self
@@ -304,11 +305,11 @@ impl<'a> PostPolicy<'a> {
                     .map(|c| 24 + c.field().len() + c.operand().len())
                     .sum::<usize>(),
         );
-        doc.push_str("{\"expiration\":\"");
-        doc.push_str(&expiration);
-        doc.push_str("\",\"conditions\":[");
+        doc.put_str("{\"expiration\":\"");
+        doc.put_str(&expiration);
+        doc.put_str("\",\"conditions\":[");
         conditions::write_exact(&mut doc, "bucket", &self.bucket, false);
-        doc.push(',');
+        doc.put(b",");
         match key {
             Key::Exact(k) => conditions::write_exact(&mut doc, "key", k, false),
             Key::StartsWith(p) | Key::Filename(p) => {
@@ -316,15 +317,15 @@ impl<'a> PostPolicy<'a> {
             }
         }
         for c in &self.conditions {
-            doc.push(',');
+            doc.put(b",");
             c.write_json(&mut doc);
         }
         if let Some((min, max)) = self.content_length {
-            doc.push_str(",[\"content-length-range\",");
+            doc.put_str(",[\"content-length-range\",");
             doc.put_decimal(min);
-            doc.push(',');
+            doc.put(b",");
             doc.put_decimal(max);
-            doc.push(']');
+            doc.put(b"]");
         }
         let amz_date = time.amz_date();
         for (name, value) in [
@@ -334,11 +335,11 @@ impl<'a> PostPolicy<'a> {
             ("x-amz-security-token", token),
         ] {
             if let Some(value) = value {
-                doc.push(',');
+                doc.put(b",");
                 conditions::write_exact(&mut doc, name, value, false);
             }
         }
-        doc.push_str("]}");
+        doc.put_str("]}");
 
         // The form fields, in the order a form sends them; `fill_in` holds
         // the indices of those the page fills in. One buffer for all their
@@ -409,7 +410,7 @@ impl<'a> PostPolicy<'a> {
             target.url_prefix(),
             fields,
             fill_in,
-            doc,
+            doc.into_string(),
             expiration,
         ))
     }
