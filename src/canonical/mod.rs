@@ -25,6 +25,9 @@ use path::PathSpec;
 pub(crate) struct CanonicalRequest<'a> {
     pub(crate) method: &'a str,
     pub(crate) path: PathSpec<'a>,
+    /// The path as already written into a URL (presigning), reused when it
+    /// is the canonical URI too.
+    pub(crate) wire_path: Option<&'a [u8]>,
     /// The canonical query string, rendered by [`query::write`] (a
     /// presigned URL carries the same text).
     pub(crate) query: &'a [u8],
@@ -41,7 +44,10 @@ impl CanonicalRequest<'_> {
     fn write<S: Sink + ?Sized>(&self, out: &mut S) {
         out.put_str(self.method);
         out.put(b"\n");
-        path::write_canonical(out, &self.path, self.settings);
+        match self.wire_path {
+            Some(wire) if path::wire_is_canonical(&self.path, self.settings) => out.put(wire),
+            _ => path::write_canonical(out, &self.path, self.settings),
+        }
         out.put(b"\n");
         out.put(self.query);
         out.put(b"\n");

@@ -137,7 +137,7 @@ pub(crate) fn write_wire<S: Sink + ?Sized>(sink: &mut S, spec: &PathSpec<'_>) {
 }
 
 /// Whether the wire path of `spec` is its canonical URI as well.
-fn wire_is_canonical(spec: &PathSpec<'_>, settings: &SigningSettings) -> bool {
+pub(crate) fn wire_is_canonical(spec: &PathSpec<'_>, settings: &SigningSettings) -> bool {
     // The wire form of a key is already the single encoding.
     matches!(spec, PathSpec::Object { .. })
         && !settings.normalize_path

@@ -239,6 +239,7 @@ impl Signer {
         let creq = CanonicalRequest {
             method: req.method,
             path,
+            wire_path: None,
             query: query.as_bytes(),
             headers: hdrs.as_slice(),
             signed_headers: signed_headers.as_bytes(),

@@ -281,6 +281,7 @@ impl Signer {
                 + 64,
         );
         req.write_origin(&mut url, host.as_bytes());
+        let path_start = url.len();
         path::write_wire(&mut url, &path);
         url.put(b"?");
         let query_start = url.len();
@@ -288,6 +289,7 @@ impl Signer {
         let creq = CanonicalRequest {
             method: req.method,
             path,
+            wire_path: Some(&url.as_bytes()[path_start..query_start - 1]),
             query: &url.as_bytes()[query_start..],
             headers: hdrs.as_slice(),
             signed_headers: signed_headers.as_bytes(),
