@@ -65,7 +65,10 @@ impl Sink for Vec<u8> {
 /// `&str`s, so the lossy conversion never replaces anything.
 impl Sink for String {
     fn put(&mut self, bytes: &[u8]) {
-        self.push_str(&String::from_utf8_lossy(bytes));
+        match std::str::from_utf8(bytes) {
+            Ok(s) => self.push_str(s),
+            Err(_) => self.push_str(&String::from_utf8_lossy(bytes)),
+        }
     }
 
     fn put_str(&mut self, s: &str) {
@@ -91,6 +94,16 @@ impl SecretBuf {
 
     pub(crate) fn len(&self) -> usize {
         self.0.len()
+    }
+
+    /// Appends `n` zero bytes and returns them, to be written in place.
+    pub(crate) fn extend_zeroed(&mut self, n: usize) -> &mut [u8] {
+        let start = self.0.len();
+        if start + n > self.0.capacity() {
+            self.grow(start + n);
+        }
+        self.0.resize(start + n, 0);
+        &mut self.0[start..]
     }
 
     /// The text, still wiped on drop.

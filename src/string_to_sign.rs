@@ -90,6 +90,11 @@ impl<'a> CredentialScope<'a> {
         std::str::from_utf8(self.date).unwrap_or_default()
     }
 
+    /// [`Self::date`] as the bytes it is kept as.
+    pub(crate) fn date_bytes(&self) -> &'a [u8; 8] {
+        self.date
+    }
+
     /// The region.
     ///
     /// ```

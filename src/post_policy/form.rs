@@ -65,14 +65,14 @@ impl Fields {
 
     /// Appends a field whose value `write` appends to the text, and returns
     /// the value.
-    pub(crate) fn push_with(&mut self, name: &str, write: impl FnOnce(&mut SecretBuf)) -> &str {
+    pub(crate) fn push_with(&mut self, name: &str, write: impl FnOnce(&mut SecretBuf)) -> &[u8] {
         let start = self.text.len();
         self.text.put_str(name);
         let name_end = self.text.len();
         write(&mut self.text);
         let value = name_end..self.text.len();
         self.spans.push((start..name_end, value.clone()));
-        self.text(&value)
+        &self.text.as_bytes()[value]
     }
 
     /// Replaces field `i`'s value with `value` if that is longer.
@@ -139,9 +139,8 @@ pub struct SignedPolicy {
 /// # Ok::<(), awsig::Error>(())
 /// ```
 pub fn sign_policy_document(signer: &Signer, time: SigningTime, document: &[u8]) -> SignedPolicy {
-    let mut policy_base64 = String::with_capacity(4 * document.len().div_ceil(3));
-    write_base64(&mut policy_base64, document);
-    let signature = policy_signature(signer, time, &policy_base64);
+    let policy_base64 = base64::engine::general_purpose::STANDARD.encode(document);
+    let signature = policy_signature(signer, time, policy_base64.as_bytes());
     SignedPolicy {
         policy_base64,
         signature,
@@ -150,21 +149,16 @@ pub fn sign_policy_document(signer: &Signer, time: SigningTime, document: &[u8])
 
 /// Appends the `policy` field's value: `document` in standard base64 (with
 /// padding), as S3 decodes it.
-pub(crate) fn write_base64<S: Sink + ?Sized>(out: &mut S, document: &[u8]) {
-    // 768 bytes (a multiple of 3) at a time: only the last piece is padded.
-    let mut encoded = Zeroizing::new([0u8; 1024]);
-    for piece in document.chunks(768) {
-        let n = base64::engine::general_purpose::STANDARD
-            .encode_slice(piece, &mut encoded[..])
-            .unwrap_or(0);
-        out.put(&encoded[..n]);
-    }
+pub(crate) fn write_base64(out: &mut SecretBuf, document: &[u8]) {
+    let tail = out.extend_zeroed(4 * document.len().div_ceil(3));
+    // The tail is exactly the encoded length: this cannot fail.
+    let _ = base64::engine::general_purpose::STANDARD.encode_slice(document, tail);
 }
 
 /// `hex(HMAC-SHA256(kSigning, policy_base64))`: the signature of a policy
 /// (here and in [`PostPolicy::sign`](crate::PostPolicy::sign)).
-pub(crate) fn policy_signature(signer: &Signer, time: SigningTime, policy_base64: &str) -> String {
-    signer.sign_policy(&signer.credential_scope(&time), policy_base64.as_bytes())
+pub(crate) fn policy_signature(signer: &Signer, time: SigningTime, policy_base64: &[u8]) -> String {
+    signer.sign_policy(&signer.credential_scope(&time), policy_base64)
 }
 
 /// A signed POST form: where to send it, the fields in the order a form

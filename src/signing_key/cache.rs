@@ -11,7 +11,7 @@ use crate::Credentials;
 /// A cached key and what it is keyed by: (secret, date, region, service).
 struct Entry {
     secret_id: [u8; 32],
-    date: String,
+    date: [u8; 8],
     region: String,
     service: String,
     key: SigningKey,
@@ -19,10 +19,11 @@ struct Entry {
 
 impl Entry {
     fn matches(&self, secret_id: &[u8; 32], scope: &CredentialScope<'_>) -> bool {
-        self.secret_id == *secret_id
-            && self.date == scope.date()
+        // The date first: it is what tells most entries of one signer apart.
+        self.date == *scope.date_bytes()
             && self.region == scope.region()
             && self.service == scope.service()
+            && self.secret_id == *secret_id
     }
 }
 
@@ -149,7 +150,7 @@ impl SigningKeyCache {
                 }
                 entries.push_back(Entry {
                     secret_id: *id,
-                    date: scope.date().to_string(),
+                    date: *scope.date_bytes(),
                     region: scope.region().to_string(),
                     service: scope.service().to_string(),
                     key: key.clone(),
