@@ -85,6 +85,10 @@ pub(crate) fn validate(name: &str, value: &str) -> Result<(), Error> {
 /// Writes `value` trimmed, each run of whitespace (obs-fold included) as one space.
 pub(crate) fn write_value<S: Sink + ?Sized>(sink: &mut S, v: &[u8]) {
     let is_ws = |b: &u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
+    // No whitespace (most values): written as is (see `Sink::put_lowercase`).
+    if !v.iter().any(is_ws) {
+        return sink.put(v);
+    }
     for (i, word) in v.split(is_ws).filter(|w| !w.is_empty()).enumerate() {
         if i > 0 {
             sink.put(b" ");
