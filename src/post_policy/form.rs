@@ -101,8 +101,14 @@ impl Eq for Caseless<'_> {}
 impl Hash for Caseless<'_> {
     fn hash<H: Hasher>(&self, state: &mut H) {
         state.write_usize(self.0.len());
-        for b in self.0.bytes() {
-            state.write_u8(b.to_ascii_lowercase());
+        // Lowercased a piece at a time: one `write` per piece, not per byte
+        // (4% of signing a POST policy).
+        for chunk in self.0.as_bytes().chunks(32) {
+            let mut lower = [0u8; 32];
+            let lower = &mut lower[..chunk.len()];
+            lower.copy_from_slice(chunk);
+            lower.make_ascii_lowercase();
+            state.write(lower);
         }
     }
 }
