@@ -2,11 +2,9 @@
 
 use std::fmt;
 
-use zeroize::{Zeroize, Zeroizing};
-
 use crate::canonical::encode::encode;
 use crate::canonical::headers;
-use crate::sink::SecretBuf;
+use crate::sink::{wipe_string, SecretBuf, SecretString};
 
 /// The canonical request, string to sign, credential scope, signed headers
 /// and signature behind one signature: print them next to what S3 returns in
@@ -41,7 +39,7 @@ pub struct Audit {
     /// The hex signature.
     pub signature: String,
     /// The forms of the session token to hide (wiped on drop).
-    redact: Vec<Zeroizing<String>>,
+    redact: Vec<SecretString>,
 }
 
 impl Audit {
@@ -57,7 +55,7 @@ impl Audit {
         for form in [
             encoded.into_string(),
             folded.into_string(),
-            Zeroizing::new(t.to_owned()),
+            SecretString::new(t.to_owned()),
         ] {
             if !form.is_empty() && !self.redact.contains(&form) {
                 self.redact.push(form);
@@ -70,11 +68,11 @@ impl Audit {
     /// `s` with every registered form of the token replaced (the
     /// intermediate strings, which may still hold a form, are wiped).
     fn clean(&self, s: &str) -> String {
-        let mut s = Zeroizing::new(s.to_owned());
+        let mut s = SecretString::new(s.to_owned());
         for r in &self.redact {
-            s = Zeroizing::new(s.replace(r.as_str(), "<redacted>"));
+            s = SecretString::new(s.replace(r.as_str(), "<redacted>"));
         }
-        std::mem::take(&mut *s)
+        s.take()
     }
 }
 
@@ -89,7 +87,7 @@ impl Drop for Audit {
             &mut self.signed_headers,
             &mut self.signature,
         ] {
-            text.zeroize();
+            wipe_string(text);
         }
     }
 }

@@ -3,8 +3,8 @@
 use std::fmt;
 
 use sha2::{Digest, Sha256};
-use zeroize::Zeroizing;
 
+use crate::sink::SecretString;
 use crate::Error;
 
 /// An access key id, its secret access key and an optional session token.
@@ -23,8 +23,8 @@ use crate::Error;
 #[derive(Clone)]
 pub struct Credentials {
     access_key_id: String,
-    secret_access_key: Zeroizing<String>,
-    session_token: Option<Zeroizing<String>>,
+    secret_access_key: SecretString,
+    session_token: Option<SecretString>,
     /// SHA-256 of the secret under a domain prefix: identifies the secret in
     /// the signing-key cache without keeping a second copy of it there.
     secret_id: [u8; 32],
@@ -51,8 +51,8 @@ impl Credentials {
         session_token: Option<String>,
     ) -> Result<Self, Error> {
         let access_key_id = access_key_id.into();
-        let secret_access_key = Zeroizing::new(secret_access_key.into());
-        let session_token = session_token.map(Zeroizing::new);
+        let secret_access_key = SecretString::new(secret_access_key.into());
+        let session_token = session_token.map(SecretString::new);
         if access_key_id.is_empty() {
             return Err(Error::InvalidCredentials("empty access key id"));
         }

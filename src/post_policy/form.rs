@@ -6,10 +6,8 @@ use std::ops::Range;
 
 use base64::Engine as _;
 
-use zeroize::Zeroizing;
-
 use super::json;
-use crate::sink::{SecretBuf, Sink};
+use crate::sink::{SecretBuf, SecretString, Sink};
 use crate::{Signer, SigningTime};
 
 /// Form fields in send order, all their text in one buffer (wiped: it may
@@ -192,7 +190,7 @@ pub struct PostForm {
     /// Indices into `fields`, increasing.
     fill_in: Vec<usize>,
     /// Wiped on drop: it may carry the session token.
-    policy: Zeroizing<String>,
+    policy: SecretString,
     expiration: String,
 }
 
@@ -201,7 +199,7 @@ impl PostForm {
         url: String,
         fields: Fields,
         fill_in: Vec<usize>,
-        policy: Zeroizing<String>,
+        policy: SecretString,
         expiration: String,
     ) -> Self {
         PostForm {
@@ -379,7 +377,7 @@ impl PostForm {
         out.put_str("],\"expiration\":");
         json::script_string(&mut out, &self.expiration);
         out.put(b"}");
-        std::mem::take(&mut *out.into_string())
+        out.into_plain_string()
     }
 
     /// The form as an HTML `<form>` element: hidden inputs for the fixed
@@ -425,7 +423,7 @@ impl PostForm {
         }
         out.put_str("  <input type=\"file\" name=\"file\">\n");
         out.put_str("  <input type=\"submit\" value=\"Upload\">\n</form>\n");
-        std::mem::take(&mut *out.into_string())
+        out.into_plain_string()
     }
 }
 

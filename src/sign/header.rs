@@ -2,8 +2,6 @@
 
 use std::fmt;
 
-use zeroize::Zeroizing;
-
 use super::signer::{
     collect_headers, collect_params, signed_headers, Headers, Mode, Params, Signer,
 };
@@ -13,7 +11,7 @@ use crate::canonical::{query, CanonicalRequest};
 use crate::request::payload::{Payload, PayloadHash};
 use crate::request::Request;
 use crate::settings::SessionTokenMode;
-use crate::sink::{into_string, Sink, StackBuf};
+use crate::sink::{into_string, SecretString, Sink, StackBuf};
 use crate::string_to_sign::ALGORITHM;
 use crate::{Error, SigningTime};
 
@@ -36,7 +34,7 @@ pub struct AuthorizationHeaders {
     time: SigningTime,
     content_sha256: Option<PayloadHash>,
     /// Wiped on drop (a bearer secret).
-    security_token: Option<Zeroizing<String>>,
+    security_token: Option<SecretString>,
     authorization: String,
 }
 
@@ -267,7 +265,7 @@ impl Signer {
         Ok(AuthorizationHeaders {
             time,
             content_sha256: settings.content_sha256_header.then_some(payload),
-            security_token: token.map(|t| Zeroizing::new(t.to_owned())),
+            security_token: token.map(|t| SecretString::new(t.to_owned())),
             authorization: into_string(authorization),
         })
     }

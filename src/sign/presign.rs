@@ -3,8 +3,6 @@
 use std::fmt;
 use std::time::Duration;
 
-use zeroize::Zeroizing;
-
 use super::signer::{
     collect_headers, collect_params, signed_headers, Headers, Mode, Params, Signer,
 };
@@ -15,7 +13,7 @@ use crate::canonical::{headers, CanonicalRequest};
 use crate::request::payload::{PayloadHash, EMPTY_SHA256, UNSIGNED_PAYLOAD};
 use crate::request::Request;
 use crate::settings::SessionTokenMode;
-use crate::sink::{SecretBuf, Sink, StackBuf};
+use crate::sink::{SecretBuf, SecretString, Sink, StackBuf};
 use crate::string_to_sign::ALGORITHM;
 use crate::{Error, SigningTime};
 
@@ -39,7 +37,7 @@ use crate::{Error, SigningTime};
 #[derive(Clone, PartialEq, Eq)]
 pub struct PresignedUrl {
     /// Wiped on drop: it may carry the session token.
-    url: Zeroizing<String>,
+    url: SecretString,
     time: SigningTime,
     expires_secs: u64,
 }
@@ -71,7 +69,7 @@ impl PresignedUrl {
     /// # Ok::<(), awsig::Error>(())
     /// ```
     pub fn into_string(mut self) -> String {
-        std::mem::take(&mut *self.url)
+        self.url.take()
     }
 
     /// The hex signature (`X-Amz-Signature`).
@@ -131,7 +129,7 @@ impl PresignedUrl {
     fn redacted(&self) -> String {
         const P: &str = "X-Amz-Security-Token=";
         let Some((head, query)) = self.url.split_once('?') else {
-            return self.url.to_string();
+            return self.url.as_str().to_string();
         };
         let mut out = String::with_capacity(self.url.len());
         out.push_str(head);

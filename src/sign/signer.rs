@@ -219,7 +219,7 @@ impl Signer {
             &canonical_request::hash(text.as_bytes()),
         );
         let signature = self.sign_hex(&scope, sts.as_bytes());
-        a.canonical_request = std::mem::take(&mut *text.into_string());
+        a.canonical_request = text.into_plain_string();
         a.string_to_sign = sts.as_str().to_string();
         a.signature = into_string(signature.to_vec());
         a.credential_scope = scope.to_string();
