@@ -65,6 +65,13 @@ impl Audit {
         self.redact.sort_by_key(|r| std::cmp::Reverse(r.len()));
     }
 
+    /// `text` with every form of `token` replaced by `<redacted>`.
+    pub(crate) fn redacted(text: &str, token: Option<&str>) -> String {
+        let mut audit = Audit::default();
+        audit.redact(token);
+        audit.clean(text)
+    }
+
     /// `s` with every registered form of the token replaced (the
     /// intermediate strings, which may still hold a form, are wiped).
     fn clean(&self, s: &str) -> String {

@@ -56,7 +56,7 @@ impl Credentials {
         if access_key_id.is_empty() {
             return Err(Error::InvalidCredentials("empty access key id"));
         }
-        if !access_key_id.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        if !is_access_key_id(&access_key_id) {
             return Err(Error::InvalidCredentials(
                 "the access key id may contain only ASCII letters and digits",
             ));
@@ -150,6 +150,12 @@ impl Credentials {
     pub(crate) fn secret_id(&self) -> &[u8; 32] {
         &self.secret_id
     }
+}
+
+/// What AWS issues as access key ids: ASCII letters and digits (so none
+/// can break the `Authorization` header or the credential scope).
+pub(crate) fn is_access_key_id(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
 impl fmt::Debug for Credentials {

@@ -49,6 +49,9 @@ mod audit;
 mod post_policy;
 mod sign;
 
+// The way back.
+mod verify;
+
 pub use crate::audit::Audit;
 pub use crate::canonical::path::{EncodedPath, ObjectKey};
 pub use crate::credentials::Credentials;
@@ -67,6 +70,11 @@ pub use crate::signing_key::cache::SigningKeyCache;
 pub use crate::signing_key::{SigningKey, SigningKeyChain};
 pub use crate::string_to_sign::{CredentialScope, ALGORITHM};
 pub use crate::time::SigningTime;
+pub use crate::verify::{
+    explain, AuthMethod, Difference, IncomingRequest, Malformed, PayloadCheck, PayloadHasher,
+    SignatureMismatch, SignedStrings, Unverified, Verified, Verifier, VerifyError,
+    DEFAULT_CLOCK_SKEW,
+};
 
 /// The README's examples, compiled and run as doctests.
 #[cfg(doctest)]

@@ -1604,3 +1604,211 @@ fn an_unreadable_config_file_is_not_a_credentials_failure_with_other_keys() {
         .to_string();
     assert!(line.contains("cannot read"), "{line}");
 }
+
+// ---------------------------------------------------------------- verify
+
+#[test]
+fn verify_checks_the_s3_documentation_presigned_url() {
+    let Some(ex) = example("s3-doc-examples.json", "s3-presigned-get-object") else {
+        return;
+    };
+    let url = s(&ex["expected_presigned_url"]);
+    let out = awsig(&["verify", url, "--time", "20130524T120000Z"], &DOC_ENV);
+    let text = out.ok();
+    assert!(
+        text.starts_with(
+            "verified: signed by AKIAIOSFODNN7EXAMPLE for 20130524/us-east-1/s3/aws4_request\n"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("expires at: 20130525T000000Z"), "{text}");
+    // Used for a PUT: refused, and the method it was signed for is named.
+    let put = awsig(
+        &["verify", url, "-X", "PUT", "--time", "20130524T120000Z"],
+        &DOC_ENV,
+    );
+    assert_eq!(put.code, 3, "{put:?}");
+    assert_eq!(
+        put.stderr,
+        "awsig: error: signature refused (SignatureDoesNotMatch)\n"
+    );
+    assert!(
+        put.stdout
+            .starts_with("refused: SignatureDoesNotMatch (403)"),
+        "{put:?}"
+    );
+    assert!(
+        put.stdout
+            .contains("Canonical request (server):\nPUT\n/test.txt\n"),
+        "{put:?}"
+    );
+    assert!(
+        put.stdout.contains("The signature matches the method GET"),
+        "{put:?}"
+    );
+    // A day and a second later: expired.
+    let late = awsig(&["verify", url, "--time", "20130525T000001Z"], &DOC_ENV);
+    assert_eq!(late.code, 3);
+    assert!(
+        late.stdout
+            .starts_with("refused: AccessDenied (403): Request has expired"),
+        "{late:?}"
+    );
+    // Another secret for the same access key id.
+    let other = [
+        ("AWS_ACCESS_KEY_ID", DOC_ID),
+        ("AWS_SECRET_ACCESS_KEY", "another-secret"),
+    ];
+    let wrong = awsig(&["verify", url, "--time", "20130524T120000Z"], &other);
+    assert_eq!(wrong.code, 3);
+    assert!(
+        wrong.stdout.starts_with("refused: SignatureDoesNotMatch"),
+        "{wrong:?}"
+    );
+}
+
+#[test]
+fn verify_reads_a_raw_request_and_explain_url_shows_the_canonical_request() {
+    let Some(root) = common::vectors() else {
+        return;
+    };
+    let dir = root.join("aws-signing-test-suite/v4/post-x-www-form-urlencoded");
+    let env = [
+        ("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"),
+        (
+            "AWS_SECRET_ACCESS_KEY",
+            "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+        ),
+    ];
+    let header = dir.join("header-signed-request.txt");
+    let out = awsig(
+        &[
+            "verify",
+            "--request",
+            header.to_str().unwrap(),
+            "--time",
+            "20150830T123600Z",
+        ],
+        &env,
+    );
+    let text = out.ok();
+    assert!(
+        text.contains("for 20150830/us-east-1/service/aws4_request"),
+        "{text}"
+    );
+    assert!(
+        text.contains("body: matches x-amz-content-sha256"),
+        "{text}"
+    );
+    // The same request with CRLF line ends and `curl -v`'s `> ` prefixes.
+    let raw = common::read(&header);
+    let (head, body) = raw.split_once("\n\n").unwrap();
+    let curl_v: String = head.lines().map(|l| format!("> {l}\r\n")).collect();
+    let tmp = TempDir::new();
+    let file = tmp.write("req.txt", &format!("{curl_v}\r\n{body}"));
+    assert!(
+        awsig(
+            &[
+                "verify",
+                "--request",
+                file.to_str().unwrap(),
+                "--time",
+                "20150830T123600Z"
+            ],
+            &env
+        )
+        .code
+            == 0
+    );
+    // A changed body: the signature (over its hash) does not match.
+    let file = tmp.write("bad.txt", &format!("{curl_v}\r\n{body}x"));
+    let bad = awsig(
+        &[
+            "verify",
+            "--request",
+            file.to_str().unwrap(),
+            "--time",
+            "20150830T123600Z",
+        ],
+        &env,
+    );
+    assert_eq!(bad.code, 3, "{bad:?}");
+
+    // `explain url`: AWS's canonical request, byte for byte, no credentials.
+    let dir = root.join("aws-signing-test-suite/v4/get-header-value-trim");
+    let query = common::HttpText::parse(&common::read(&dir.join("query-signed-request.txt")));
+    let url = format!("https://example.amazonaws.com{}", query.target);
+    let mut args = vec!["explain", "url", url.as_str(), "-X", "GET"];
+    let header_args: Vec<String> = query
+        .headers
+        .iter()
+        .map(|(n, v)| format!("{n}: {v}"))
+        .collect();
+    for h in &header_args {
+        args.extend(["-H", h.as_str()]);
+    }
+    let explained = awsig(&args, &[]);
+    let text = explained.ok();
+    let creq = common::read(&dir.join("query-canonical-request.txt"));
+    assert!(
+        text.starts_with(&format!("Canonical request:\n{creq}\n")),
+        "{text}"
+    );
+}
+
+#[test]
+fn explain_against_names_the_first_difference_with_s3s_error() {
+    let Some(ex) = example("s3-doc-examples.json", "s3-header-get-object-range") else {
+        return;
+    };
+    // S3's error body for the documented request (its documented canonical
+    // request and string to sign), compared with a request whose Range is
+    // another: the first difference is that header.
+    let esc = |t: &str| {
+        t.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    };
+    let xml = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>SignatureDoesNotMatch</Code><Message>The request signature we calculated does not match the signature you provided. Check your key and signing method.</Message><AWSAccessKeyId>{DOC_ID}</AWSAccessKeyId><StringToSign>{}</StringToSign><SignatureProvided>00</SignatureProvided><CanonicalRequest>{}</CanonicalRequest></Error>",
+        esc(s(&ex["expected_string_to_sign"])),
+        esc(s(&ex["expected_canonical_request"]))
+    );
+    let tmp = TempDir::new();
+    let file = tmp.write("error.xml", &xml);
+    let args = |range: &str| -> Vec<String> {
+        [
+            "explain",
+            "--against",
+            file.to_str().unwrap(),
+            "sign",
+            "https://examplebucket.s3.amazonaws.com/test.txt",
+            "-H",
+            range,
+            "--time",
+            "20130524T000000Z",
+        ]
+        .iter()
+        .map(|a| a.to_string())
+        .collect()
+    };
+    let run = |range: &str| {
+        let a = args(range);
+        let refs: Vec<&str> = a.iter().map(String::as_str).collect();
+        awsig(&refs, &DOC_ENV)
+    };
+    let other = run("Range: bytes=0-99");
+    let text = other.ok();
+    assert!(
+        text.contains("first difference: header range (canonical headers)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("client signed:   \"bytes=0-99\"\n  server computed: \"bytes=0-9\""),
+        "{text}"
+    );
+    let same = run("Range: bytes=0-9");
+    assert!(same.ok().contains(
+        "The canonical requests and strings to sign are the same: the signing key differs"
+    ));
+}

@@ -15,69 +15,7 @@ use awsig::{
 use serde_json::Value;
 
 mod common;
-use common::{read, vectors};
-
-/// An HTTP/1.1 request as the suites write it.
-#[derive(Debug)]
-struct HttpText {
-    method: String,
-    target: String,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
-impl HttpText {
-    /// Request line (the target may contain spaces: everything between the
-    /// first space and the final ` HTTP/`), `Name:value` lines with obs-fold
-    /// continuation lines, then an optional body after a blank line.
-    fn parse(text: &str) -> HttpText {
-        let (head, body) = match text.split_once("\n\n") {
-            Some((h, b)) => (h, b.as_bytes().to_vec()),
-            None => (text.trim_end_matches('\n'), Vec::new()),
-        };
-        let mut lines = head.split('\n');
-        let line = lines.next().unwrap();
-        let (method, rest) = line.split_once(' ').unwrap();
-        let target = match rest.rfind(" HTTP/") {
-            Some(i) => &rest[..i],
-            None => rest,
-        };
-        let mut headers: Vec<(String, String)> = Vec::new();
-        for l in lines {
-            if l.starts_with(' ') || l.starts_with('\t') {
-                let last = headers.last_mut().expect("continuation without header");
-                last.1.push('\n');
-                last.1.push_str(l);
-            } else {
-                let (n, v) = l
-                    .split_once(':')
-                    .unwrap_or_else(|| panic!("bad header line {l:?}"));
-                headers.push((n.to_string(), v.to_string()));
-            }
-        }
-        HttpText {
-            method: method.into(),
-            target: target.into(),
-            headers,
-            body,
-        }
-    }
-
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-
-    fn without(&self, names: &[&str]) -> Vec<(String, String)> {
-        self.headers
-            .iter()
-            .filter(|(n, _)| !names.iter().any(|x| n.eq_ignore_ascii_case(x)))
-            .cloned()
-            .collect()
-    }
-}
+use common::{read, vectors, HttpText};
 
 fn pct_decode(s: &str) -> String {
     percent_encoding::percent_decode_str(s)

@@ -47,3 +47,67 @@ pub fn s3_doc_example(root: &Path, name: &str) -> serde_json::Value {
         .unwrap_or_else(|| panic!("no example {name}"))
         .clone()
 }
+
+/// An HTTP/1.1 request as the suites write it.
+#[allow(dead_code)]
+#[derive(Debug)]
+pub struct HttpText {
+    pub method: String,
+    pub target: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+#[allow(dead_code)]
+impl HttpText {
+    /// Request line (the target may contain spaces: everything between the
+    /// first space and the final ` HTTP/`), `Name:value` lines with obs-fold
+    /// continuation lines, then an optional body after a blank line.
+    pub fn parse(text: &str) -> HttpText {
+        let (head, body) = match text.split_once("\n\n") {
+            Some((h, b)) => (h, b.as_bytes().to_vec()),
+            None => (text.trim_end_matches('\n'), Vec::new()),
+        };
+        let mut lines = head.split('\n');
+        let line = lines.next().unwrap();
+        let (method, rest) = line.split_once(' ').unwrap();
+        let target = match rest.rfind(" HTTP/") {
+            Some(i) => &rest[..i],
+            None => rest,
+        };
+        let mut headers: Vec<(String, String)> = Vec::new();
+        for l in lines {
+            if l.starts_with(' ') || l.starts_with('\t') {
+                let last = headers.last_mut().expect("continuation without header");
+                last.1.push('\n');
+                last.1.push_str(l);
+            } else {
+                let (n, v) = l
+                    .split_once(':')
+                    .unwrap_or_else(|| panic!("bad header line {l:?}"));
+                headers.push((n.to_string(), v.to_string()));
+            }
+        }
+        HttpText {
+            method: method.into(),
+            target: target.into(),
+            headers,
+            body,
+        }
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn without(&self, names: &[&str]) -> Vec<(String, String)> {
+        self.headers
+            .iter()
+            .filter(|(n, _)| !names.iter().any(|x| n.eq_ignore_ascii_case(x)))
+            .cloned()
+            .collect()
+    }
+}

@@ -34,6 +34,8 @@ pub enum Command {
     PostPolicy(PostPolicyArgs),
     /// Print every intermediate string of a signature.
     Explain(ExplainArgs),
+    /// Check a signature: a presigned URL, or a raw HTTP request (exit 3 when refused).
+    Verify(VerifyArgs),
 }
 
 /// Options every command shares: where credentials, region and time come from.
@@ -185,6 +187,9 @@ pub struct ExplainArgs {
     /// Also print the signing-key chain (kDate, kRegion, kService, kSigning) in hex
     #[arg(long, global = true)]
     pub show_signing_key: bool,
+    /// Compare with a SignatureDoesNotMatch error body (XML) from S3 or an S3-compatible server ('-': stdin), and name the first difference
+    #[arg(long, global = true, value_name = "FILE")]
+    pub against: Option<PathBuf>,
     /// The signature to explain.
     #[command(subcommand)]
     pub command: ExplainCommand,
@@ -197,4 +202,42 @@ pub enum ExplainCommand {
     Presign(PresignArgs),
     /// Explain a signed request (same arguments as `awsig sign`).
     Sign(SignArgs),
+    /// Show the canonical request and string to sign of an existing presigned URL (no credentials needed).
+    Url(UrlArgs),
+}
+
+/// A presigned URL as received, with the method and headers it is used with.
+#[derive(Debug, Args)]
+pub struct UrlArgs {
+    /// The presigned URL, as received
+    pub url: String,
+    /// HTTP method the URL is used with
+    #[arg(long, short = 'X', default_value = "GET")]
+    pub method: String,
+    /// A header the request carries: 'Name: value' (repeatable)
+    #[arg(long = "header", short = 'H', value_name = "'NAME: VALUE'")]
+    pub headers: Vec<String>,
+}
+
+/// `awsig verify`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// A presigned URL, as received (or give --request)
+    #[arg(required_unless_present = "request", conflicts_with = "request")]
+    pub url: Option<String>,
+    /// HTTP method the URL is used with
+    #[arg(long, short = 'X', default_value = "GET")]
+    pub method: String,
+    /// A header the request carries: 'Name: value' (repeatable)
+    #[arg(long = "header", short = 'H', value_name = "'NAME: VALUE'")]
+    pub headers: Vec<String>,
+    /// A raw HTTP request (request line, headers, blank line, body), as `curl -v` or a proxy shows it ('-': stdin)
+    #[arg(long, value_name = "FILE")]
+    pub request: Option<PathBuf>,
+    /// Service signing name [default: the service in the request's credential]
+    #[arg(long, value_name = "NAME")]
+    pub service: Option<String>,
+    /// Region, signing time (the server's time, default now), profile, --demo; the region defaults to the credential's
+    #[command(flatten)]
+    pub common: Common,
 }

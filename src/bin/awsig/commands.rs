@@ -3,8 +3,8 @@
 //! credentials are looked up, so bad input is reported as such.
 
 use awsig::{
-    Addressing, Credentials, Endpoint, ObjectKey, Payload, PostPolicy, Request, Signer,
-    SigningKeyChain, SigningTime,
+    Addressing, Credentials, Endpoint, ObjectKey, Payload, PostPolicy, Request, SignatureMismatch,
+    Signer, SigningKeyChain, SigningTime,
 };
 
 use crate::args::{FormFormat, Format, PostPolicyArgs, PresignArgs, SignArgs};
@@ -23,13 +23,16 @@ pub struct Output {
 
 /// How a signature is shown.
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Show {
+pub enum Show<'a> {
     /// The result only (URL, headers...).
     Result,
-    /// The intermediates (`awsig explain`), with the key chain or without.
+    /// The intermediates (`awsig explain`), with the key chain or without,
+    /// compared with a server's strings or not.
     Explain {
         /// Print kDate, kRegion, kService, kSigning in hex.
         signing_key: bool,
+        /// A server's `SignatureDoesNotMatch` to name the first difference with.
+        against: Option<&'a SignatureMismatch>,
     },
 }
 
@@ -58,9 +61,15 @@ fn chain(
     found: &Found,
     signer: &Signer,
     time: &SigningTime,
-    show: Show,
+    show: Show<'_>,
 ) -> Result<Option<SigningKeyChain>, Failure> {
-    if show != (Show::Explain { signing_key: true }) {
+    if !matches!(
+        show,
+        Show::Explain {
+            signing_key: true,
+            ..
+        }
+    ) {
         return Ok(None);
     }
     Ok(Some(SigningKeyChain::derive(
@@ -72,7 +81,7 @@ fn chain(
 }
 
 /// `awsig presign` and `awsig explain presign`.
-pub fn presign(a: &PresignArgs, show: Show, env: Env<'_>) -> Result<Output, Failure> {
+pub fn presign(a: &PresignArgs, show: Show<'_>, env: Env<'_>) -> Result<Output, Failure> {
     let method = inputs::method(&a.method, inputs::PRESIGN_METHODS)?;
     let expires = duration::expiry(&a.expires)?;
     let headers = a
@@ -125,9 +134,13 @@ pub fn presign(a: &PresignArgs, show: Show, env: Env<'_>) -> Result<Output, Fail
     let signer = Signer::new(found.credentials.clone(), &region, &service)?;
     let stdout = match show {
         Show::Result => format!("{}\n", signer.presign(&request, time, expires)?.as_str()),
-        Show::Explain { .. } => {
+        Show::Explain { against, .. } => {
             let (_, audit) = signer.audit_presign(&request, time, expires)?;
-            output::explain(&audit, chain(&found, &signer, &time, show)?.as_ref())
+            output::explain(
+                &audit,
+                chain(&found, &signer, &time, show)?.as_ref(),
+                against,
+            )
         }
     };
     Ok(Output {
@@ -137,7 +150,7 @@ pub fn presign(a: &PresignArgs, show: Show, env: Env<'_>) -> Result<Output, Fail
 }
 
 /// `awsig sign` and `awsig explain sign`.
-pub fn sign(a: &SignArgs, format: Format, show: Show, env: Env<'_>) -> Result<Output, Failure> {
+pub fn sign(a: &SignArgs, format: Format, show: Show<'_>, env: Env<'_>) -> Result<Output, Failure> {
     let method = inputs::method(&a.method, inputs::SIGN_METHODS)?;
     let headers = a
         .headers
@@ -185,9 +198,13 @@ pub fn sign(a: &SignArgs, format: Format, show: Show, env: Env<'_>) -> Result<Ou
     let found = sources.credentials()?;
     let signer = Signer::new(found.credentials.clone(), &region, &service)?;
     let stdout = match show {
-        Show::Explain { .. } => {
+        Show::Explain { against, .. } => {
             let (_, audit) = signer.audit_sign(&request, time)?;
-            output::explain(&audit, chain(&found, &signer, &time, show)?.as_ref())
+            output::explain(
+                &audit,
+                chain(&found, &signer, &time, show)?.as_ref(),
+                against,
+            )
         }
         Show::Result => {
             let signed = signer.sign(&request, time)?;

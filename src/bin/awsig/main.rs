@@ -4,11 +4,13 @@
 //! - [`inputs`], [`duration`]: checking what the command line describes;
 //! - [`credentials`], [`profile_files`]: credentials and region;
 //! - [`commands`]: presign, sign, post-policy, explain;
+//! - [`verify`]: verify, explain url, explain --against;
 //! - [`output`]: header lines, curl, JSON, the explain view.
 //!
 //! Exit codes: 0 success, 1 bad input (usage errors included), 2 no usable
-//! credentials. On failure stdout stays empty and stderr has one line
-//! `awsig: error: ...`, clap's usage errors included ([`usage_error`]).
+//! credentials, 3 a signature refused (`awsig verify`). On failure stderr has one
+//! line `awsig: error: ...`, clap's usage errors included ([`usage_error`]);
+//! stdout stays empty, but for a refused signature's report.
 #![forbid(unsafe_code)]
 
 mod args;
@@ -18,6 +20,7 @@ mod duration;
 mod inputs;
 mod output;
 mod profile_files;
+mod verify;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -32,17 +35,36 @@ use crate::commands::{Output, Show};
 pub struct Failure {
     code: u8,
     message: String,
+    /// A report for stdout (a refused signature's explanation).
+    report: String,
 }
 
 impl Failure {
     /// Bad input: exit code 1.
     pub fn input(message: String) -> Self {
-        Failure { code: 1, message }
+        Failure {
+            code: 1,
+            message,
+            report: String::new(),
+        }
     }
 
     /// No usable credentials: exit code 2.
     pub fn credentials(message: String) -> Self {
-        Failure { code: 2, message }
+        Failure {
+            code: 2,
+            message,
+            report: String::new(),
+        }
+    }
+
+    /// A signature refused: exit code 3, with a report for stdout.
+    pub fn refused(message: String, report: String) -> Self {
+        Failure {
+            code: 3,
+            message,
+            report,
+        }
     }
 }
 
@@ -65,14 +87,21 @@ fn run(cli: &Cli, env: credentials::Env<'_>) -> Result<Output, Failure> {
         Command::Sign(s) => commands::sign(&s.request, s.format, Show::Result, env),
         Command::PostPolicy(a) => commands::post_policy(a, env),
         Command::Explain(e) => {
+            let against = match &e.against {
+                Some(file) => Some(verify::read_against(file)?),
+                None => None,
+            };
             let show = Show::Explain {
                 signing_key: e.show_signing_key,
+                against: against.as_ref(),
             };
             match &e.command {
                 ExplainCommand::Presign(a) => commands::presign(a, show, env),
                 ExplainCommand::Sign(a) => commands::sign(a, Format::Headers, show, env),
+                ExplainCommand::Url(a) => verify::explain_url(a, against.as_ref()),
             }
         }
+        Command::Verify(a) => verify::verify(a, env),
     }
 }
 
@@ -141,6 +170,7 @@ fn main() -> ExitCode {
             }
         }
         Err(f) => {
+            print!("{}", f.report);
             eprintln!("awsig: error: {}", f.message);
             ExitCode::from(f.code)
         }

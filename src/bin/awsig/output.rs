@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use awsig::{Audit, SigningKeyChain};
+use awsig::{Audit, SignatureMismatch, SignedStrings, SigningKeyChain};
 
 /// A signed request, ready to print.
 pub struct Signed<'a> {
@@ -147,9 +147,17 @@ pub fn json(s: &Signed<'_>) -> String {
 }
 
 /// The labelled intermediates of a signature; with `chain`, the signing-key
-/// steps in hex.
-pub fn explain(audit: &Audit, chain: Option<&SigningKeyChain>) -> String {
+/// steps in hex; with `against`, the first difference with a server's strings.
+pub fn explain(
+    audit: &Audit,
+    chain: Option<&SigningKeyChain>,
+    against: Option<&SignatureMismatch>,
+) -> String {
     let mut out = format!("{audit}\n");
+    if let Some(server) = against {
+        out.push('\n');
+        out.push_str(&difference(audit.into(), server.into()));
+    }
     if let Some(chain) = chain {
         out.push_str(
             "\nSigning key chain (derived from the secret key; valid for this date, region and service):\n",
@@ -191,6 +199,17 @@ pub fn json_string(s: &str) -> String {
     }
     out.push('"');
     out
+}
+
+/// The first difference between a client's and a server's strings, or
+/// what it means that there is none.
+pub fn difference(client: SignedStrings<'_>, server: SignedStrings<'_>) -> String {
+    match awsig::explain(client, server) {
+        Some(d) => format!("{d}\n"),
+        None => "The canonical requests and strings to sign are the same: the signing key differs \
+                 (another secret key, or a key derived for another date, region or service).\n"
+            .into(),
+    }
 }
 
 #[cfg(test)]
