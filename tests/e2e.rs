@@ -283,13 +283,45 @@ struct Signed {
 }
 
 impl Signed {
+    /// Sends the request; when s3s-fs accepts it, awsig's verifier must
+    /// accept exactly the same request too (every request of this suite is
+    /// thereby also a verification round trip against a real server).
     fn send(&self, env: &Env) -> Resp {
         let headers: Vec<(&str, &str)> = self
             .headers
             .iter()
             .map(|(n, v)| (n.as_str(), v.as_str()))
             .collect();
-        env.send(self.method, &self.url, &headers, self.body.as_deref())
+        let ours = self.awsig_verdict(env);
+        let resp = env.send(self.method, &self.url, &headers, self.body.as_deref());
+        if resp.ok() {
+            if let Err(e) = ours {
+                panic!("s3s-fs accepted a request awsig's verifier refuses: {e}\n{self:?}");
+            }
+        }
+        resp
+    }
+
+    /// awsig's verdict on the request as it goes on the wire (the `Host`
+    /// header is the URL's authority, as the HTTP client sends it).
+    fn awsig_verdict(&self, env: &Env) -> Result<(), awsig::VerifyError> {
+        let rest = self.url.split_once("://").map_or(&self.url[..], |(_, r)| r);
+        let (authority, target) = match rest.find('/') {
+            Some(i) => (&rest[..i], &rest[i..]),
+            None => (rest, "/"),
+        };
+        let mut headers: Vec<(&str, &str)> = vec![("host", authority)];
+        headers.extend(self.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())));
+        let request = awsig::IncomingRequest::new(self.method, target, &headers)?;
+        let verified = awsig::Verifier::new(REGION, "s3")
+            .expect("verifier")
+            .parse(&request, now())?
+            .verify(env.signer.credentials())?;
+        if let awsig::PayloadCheck::Sha256(mut hasher) = verified.into_payload() {
+            hasher.update(self.body.as_deref().unwrap_or_default());
+            hasher.finish()?;
+        }
+        Ok(())
     }
 
     /// The same request with the last hex digit of its signature changed
