@@ -75,6 +75,8 @@ pub use crate::verify::{
     SignatureMismatch, SignedStrings, Unverified, Verified, Verifier, VerifyError,
     DEFAULT_CLOCK_SKEW,
 };
+#[cfg(feature = "post-verify")]
+pub use crate::verify::{PostUpload, UnverifiedPost, VerifiedPost};
 
 /// The README's examples, compiled and run as doctests.
 #[cfg(doctest)]

@@ -24,7 +24,7 @@
 //! # Ok::<(), awsig::Error>(())
 //! ```
 
-mod conditions;
+pub(crate) mod conditions;
 mod form;
 mod json;
 

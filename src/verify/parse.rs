@@ -47,7 +47,9 @@ pub(crate) struct Parts {
 }
 
 /// `AKID/YYYYMMDD/region/service/aws4_request`.
-fn parse_credential(credential: &str) -> Result<(String, [u8; 8], String, String), Malformed> {
+pub(crate) fn parse_credential_scope(
+    credential: &str,
+) -> Result<(String, [u8; 8], String, String), Malformed> {
     let parts: Vec<&str> = credential.split('/').collect();
     let [akid, date, region, service, terminal] = parts[..] else {
         return Err(Malformed::Credential);
@@ -156,7 +158,8 @@ pub(crate) fn parse_authorization(value: &str) -> Result<Parts, VerifyError> {
     let (Some(credential), Some(signed), Some(signature)) = (credential, signed, signature) else {
         return Err(malformed(Malformed::MissingComponents));
     };
-    let (access_key_id, date, region, service) = parse_credential(credential).map_err(malformed)?;
+    let (access_key_id, date, region, service) =
+        parse_credential_scope(credential).map_err(malformed)?;
     check_signed_headers(signed).map_err(malformed)?;
     let signature = parse_signature(signature).map_err(malformed)?;
     Ok(Parts {
@@ -233,7 +236,7 @@ pub(crate) fn parse_query(query: &str, max_expires_secs: u64) -> Result<Parts, V
         return Err(VerifyError::UnsupportedAlgorithm { query: true });
     }
     let (access_key_id, cdate, region, service) =
-        parse_credential(credential).map_err(malformed)?;
+        parse_credential_scope(credential).map_err(malformed)?;
     let time = parse_amz_date(date).ok_or(malformed(Malformed::Date))?;
     let expires_secs = parse_expires(expires, max_expires_secs).map_err(malformed)?;
     check_signed_headers(signed).map_err(malformed)?;

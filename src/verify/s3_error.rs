@@ -216,6 +216,34 @@ pub enum VerifyError {
     PayloadRequired,
     /// The method or the request target cannot be used (the reason is given).
     InvalidRequestTarget(&'static str),
+    /// A POST upload without a required field (`key`, `policy`,
+    /// `x-amz-algorithm`, `x-amz-credential`, `x-amz-date`, `x-amz-signature`).
+    MissingPostField(&'static str),
+    /// A POST form field given more than once.
+    RepeatedPostField(String),
+    /// A POST policy that is not base64 of a strict policy document (the
+    /// reason is given).
+    InvalidPolicyDocument(String),
+    /// A POST policy past its `expiration`.
+    PolicyExpired,
+    /// A POST policy condition the form does not satisfy (its JSON).
+    PolicyConditionFailed(String),
+    /// POST form fields that no policy condition covers.
+    ExtraInputFields(Vec<String>),
+    /// A POST upload over the policy's `content-length-range`.
+    EntityTooLarge {
+        /// The file's size.
+        size: u64,
+        /// The largest size allowed.
+        max: u64,
+    },
+    /// A POST upload under the policy's `content-length-range`.
+    EntityTooSmall {
+        /// The file's size.
+        size: u64,
+        /// The smallest size allowed.
+        min: u64,
+    },
 }
 
 impl VerifyError {
@@ -242,6 +270,11 @@ impl VerifyError {
             XAmzContentSha256Mismatch { .. } => "XAmzContentSHA256Mismatch",
             PayloadRequired => "InternalError",
             InvalidRequestTarget(_) => "InvalidURI",
+            MissingPostField(_) | RepeatedPostField(_) => "InvalidArgument",
+            InvalidPolicyDocument(_) => "InvalidPolicyDocument",
+            PolicyExpired | PolicyConditionFailed(_) | ExtraInputFields(_) => "AccessDenied",
+            EntityTooLarge { .. } => "EntityTooLarge",
+            EntityTooSmall { .. } => "EntityTooSmall",
         }
     }
 
@@ -292,6 +325,14 @@ impl VerifyError {
             XAmzContentSha256Mismatch { .. } => "The provided 'x-amz-content-sha256' header does not match what was computed.".into(),
             PayloadRequired => "We encountered an internal error. Please try again.".into(),
             InvalidRequestTarget(_) => "Couldn't parse the specified URI.".into(),
+            MissingPostField(name) => format!("Bucket POST must contain a field named '{name}'.  If it is specified, please check the order of the fields."),
+            RepeatedPostField(name) => format!("Bucket POST can only contain one field named '{name}'."),
+            InvalidPolicyDocument(why) => format!("Invalid Policy: {why}"),
+            PolicyExpired => "Invalid according to Policy: Policy expired.".into(),
+            PolicyConditionFailed(c) => format!("Invalid according to Policy: Policy Condition failed: {c}"),
+            ExtraInputFields(names) => format!("Invalid according to Policy: Extra input fields: {}", names.join(", ")),
+            EntityTooLarge { .. } => "Your proposed upload exceeds the maximum allowed size".into(),
+            EntityTooSmall { .. } => "Your proposed upload is smaller than the minimum allowed size".into(),
         }
     }
 
@@ -327,16 +368,30 @@ impl VerifyError {
             HeadersNotSigned(names) => vec![("HeadersNotSigned", names.join(", "))],
             MissingSecurityHeader(name) => vec![("MissingHeaderName", name.clone())],
             InvalidAccessKeyId(akid) => vec![("AWSAccessKeyId", akid.clone())],
-            SignatureDoesNotMatch(m) => vec![
-                ("AWSAccessKeyId", m.access_key_id.clone()),
-                ("StringToSign", m.string_to_sign.clone()),
-                ("SignatureProvided", m.signature_provided.clone()),
-                ("StringToSignBytes", spaced_hex(m.string_to_sign.as_bytes())),
-                ("CanonicalRequest", m.canonical_request.clone()),
-                (
-                    "CanonicalRequestBytes",
-                    spaced_hex(m.canonical_request.as_bytes()),
-                ),
+            SignatureDoesNotMatch(m) => {
+                let mut v = vec![
+                    ("AWSAccessKeyId", m.access_key_id.clone()),
+                    ("StringToSign", m.string_to_sign.clone()),
+                    ("SignatureProvided", m.signature_provided.clone()),
+                    ("StringToSignBytes", spaced_hex(m.string_to_sign.as_bytes())),
+                ];
+                // A POST policy has no canonical request.
+                if !m.canonical_request.is_empty() {
+                    v.push(("CanonicalRequest", m.canonical_request.clone()));
+                    v.push((
+                        "CanonicalRequestBytes",
+                        spaced_hex(m.canonical_request.as_bytes()),
+                    ));
+                }
+                v
+            }
+            EntityTooLarge { size, max } => vec![
+                ("ProposedSize", size.to_string()),
+                ("MaxSizeAllowed", max.to_string()),
+            ],
+            EntityTooSmall { size, min } => vec![
+                ("ProposedSize", size.to_string()),
+                ("MinSizeAllowed", min.to_string()),
             ],
             XAmzContentSha256Mismatch { client, computed } => vec![
                 ("ClientComputedContentSHA256", client.clone()),

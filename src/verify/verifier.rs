@@ -220,18 +220,7 @@ impl Verifier {
                 request: time.date_stamp().to_string(),
             }));
         }
-        if !self.regions.contains(&parts.region) {
-            return Err(malformed(Malformed::Region {
-                given: parts.region.clone(),
-                expected: self.regions[0].clone(),
-            }));
-        }
-        if parts.service != self.service {
-            return Err(malformed(Malformed::Service {
-                given: parts.service.clone(),
-                expected: self.service.clone(),
-            }));
-        }
+        self.check_scope(&parts.region, &parts.service, malformed)?;
         self.check_time(&parts, &time, &now)?;
         let (payload_line, declared) = self.payload(request, method)?;
         self.check_signed_headers(request, &parts)?;
@@ -251,6 +240,33 @@ impl Verifier {
             declared,
             token: token.map(crate::sink::SecretString::new),
         })
+    }
+
+    /// The credential's region is one of the verifier's, its service the
+    /// verifier's.
+    pub(crate) fn check_scope(
+        &self,
+        region: &str,
+        service: &str,
+        malformed: impl Fn(Malformed) -> VerifyError,
+    ) -> Result<(), VerifyError> {
+        if !self.regions.iter().any(|r| r == region) {
+            return Err(malformed(Malformed::Region {
+                given: region.to_string(),
+                expected: self.regions[0].clone(),
+            }));
+        }
+        if service != self.service {
+            return Err(malformed(Malformed::Service {
+                given: service.to_string(),
+                expected: self.service.clone(),
+            }));
+        }
+        Ok(())
+    }
+
+    pub(crate) fn cache(&self) -> &SigningKeyCache {
+        &self.cache
     }
 
     fn check_time(
