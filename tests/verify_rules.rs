@@ -472,7 +472,7 @@ fn duplicate_or_malformed_query_parameters_are_refused() {
     let err = url.check_with(&v, t0(), &creds()).unwrap_err();
     assert_eq!(
         err.message(),
-        "X-Amz-Expires must be less than a week (in seconds) that is 600"
+        "X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must be less than 600 seconds"
     );
 }
 
@@ -782,6 +782,6 @@ fn time_rules() {
         url.check_with(&v, later(-901), &creds())
             .unwrap_err()
             .message(),
-        "Request is not valid yet"
+        "Request is not yet valid"
     );
 }

@@ -106,7 +106,7 @@ impl Case<'_> {
             let early = self.run(&headers, target, at(&self.time, -16 * 60), self.creds);
             assert_eq!(
                 early.unwrap_err().message(),
-                "Request is not valid yet",
+                "Request is not yet valid",
                 "{name}"
             );
         } else {

@@ -76,7 +76,7 @@ impl Malformed {
                 "the authorization header requires three components: Credential, SignedHeaders, and Signature.".into()
             }
             Malformed::Repeated(name) => format!("{name} is given more than once."),
-            Malformed::UnknownComponent(name) => format!("unknown component {name:?}."),
+            Malformed::UnknownComponent(name) => format!("the authorization component {name:?} is malformed."),
             Malformed::Syntax => "the components must be separated by commas.".into(),
             Malformed::Credential => {
                 "the Credential is mal-formed; expecting \"<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request\".".into()
@@ -102,7 +102,7 @@ impl Malformed {
             Malformed::ExpiresNegative => "X-Amz-Expires must be non-negative".into(),
             Malformed::ExpiresZero => "X-Amz-Expires must be at least 1 second".into(),
             Malformed::ExpiresTooLarge(max) => format!(
-                "X-Amz-Expires must be less than a week (in seconds) that is {max}"
+                "X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must be less than {max} seconds"
             ),
             Malformed::NotUtf8(name) => format!("{name} is not UTF-8 once decoded."),
         }
@@ -314,7 +314,7 @@ impl VerifyError {
             MissingDate => "AWS authentication requires a valid Date or x-amz-date header".into(),
             RequestTimeTooSkewed { .. } => "The difference between the request time and the current time is too large.".into(),
             RequestExpired { .. } => "Request has expired".into(),
-            RequestNotYetValid { .. } => "Request is not valid yet".into(),
+            RequestNotYetValid { .. } => "Request is not yet valid".into(),
             HeadersNotSigned(_) => "There were headers present in the request which were not signed".into(),
             SignedHeaderMissing(_) | SignatureDoesNotMatch(_) => "The request signature we calculated does not match the signature you provided. Check your key and signing method.".into(),
             MissingContentSha256 => "Missing required header for this request: x-amz-content-sha256".into(),
@@ -355,6 +355,13 @@ impl VerifyError {
                     "MaxAllowedSkewMilliseconds",
                     (max_skew_secs * 1000).to_string(),
                 ),
+            ],
+            RequestNotYetValid {
+                request_time,
+                server_time,
+            } => vec![
+                ("X-Amz-Date", request_time.clone()),
+                ("ServerTime", server_time.clone()),
             ],
             RequestExpired {
                 expires_secs,
