@@ -197,6 +197,14 @@ pub(crate) fn has_query_auth(query: &str) -> bool {
     })
 }
 
+/// Whether the query carries SigV2 query authentication (`AWSAccessKeyId`
+/// and `Signature`), which S3 refuses in its SigV4-only regions with
+/// `InvalidRequest` ("Please use AWS4-HMAC-SHA256").
+pub(crate) fn has_sigv2_query_auth(query: &str) -> bool {
+    let has = |name: &str| parse_encoded(query).any(|p| p.name_is(name));
+    has("AWSAccessKeyId") && has("Signature")
+}
+
 /// The decoded values of the query-authentication parameters, each given
 /// at most once (index as in [`QUERY_AUTH`]).
 pub(crate) fn query_auth_values(query: &str) -> Result<[Option<String>; 7], VerifyError> {

@@ -202,6 +202,9 @@ impl Verifier {
             (Ok(None), true) => {
                 parse::parse_query(request.query(), self.settings.max_expires_secs)?
             }
+            (Ok(None), false) if parse::has_sigv2_query_auth(request.query()) => {
+                return Err(VerifyError::UnsupportedAlgorithm { query: false })
+            }
             (Ok(None), false) => return Err(VerifyError::MissingAuthentication),
         };
         let method = parts.method;
