@@ -17,7 +17,8 @@
 //! - Addressing: path style (`/bucket/key`), and virtual-host style when the
 //!   `Host` is `BUCKET.DOMAIN[:PORT]` for a `--domain` (default `localhost`).
 //! - Operations: ListBuckets, CreateBucket, HeadBucket, DeleteBucket,
-//!   ListObjectsV2, PutObject, GetObject, HeadObject, DeleteObject. Anything
+//!   ListObjectsV2, PutObject, GetObject, HeadObject, DeleteObject, and
+//!   browser POST uploads (with the `post-verify` feature). Anything
 //!   else is answered `501 NotImplemented` (after authentication).
 //! - Bodies: `x-amz-content-sha256` with a SHA-256 is checked while the body
 //!   is read; `UNSIGNED-PAYLOAD` is accepted; aws-chunked bodies
@@ -36,6 +37,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
+#[cfg(feature = "post-verify")]
+use awsig::PostUpload;
 use awsig::{Credentials, IncomingRequest, PayloadCheck, SigningTime, Verifier, VerifyError};
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use sha2::{Digest, Sha256};
@@ -263,6 +266,11 @@ impl Server {
             .header("expect")
             .is_some_and(|v| v.eq_ignore_ascii_case("100-continue"));
 
+        #[cfg(feature = "post-verify")]
+        if let Some(boundary) = post_upload_boundary(head) {
+            return self.post_upload(head, &boundary, reader, writer, framing);
+        }
+
         // 1. The signature, before a byte of the body is read.
         let check = match self.authenticate(head) {
             Ok(check) => check,
@@ -351,6 +359,156 @@ impl Server {
             )),
             other => Ok(other),
         }
+    }
+
+    /// A browser upload (POST with a multipart form, feature `post-verify`):
+    /// the form fields → `Verifier::parse_post` (the policy, in time) → the
+    /// secret → `verify` (signature, conditions) → the file's size → stored
+    /// under the key the policy allowed, answered as S3 does
+    /// (`success_action_redirect`, `success_action_status`, else 204).
+    #[cfg(feature = "post-verify")]
+    fn post_upload(
+        &self,
+        head: &Head,
+        boundary: &str,
+        reader: &mut BufReader<TcpStream>,
+        writer: &mut TcpStream,
+        framing: Framing,
+    ) -> (Response, bool) {
+        if head
+            .header("expect")
+            .is_some_and(|v| v.eq_ignore_ascii_case("100-continue"))
+            && writer.write_all(b"HTTP/1.1 100 Continue\r\n\r\n").is_err()
+        {
+            return (s3_error(400, "BadRequest", "connection lost"), false);
+        }
+        let mut body = Vec::new();
+        if let Err(e) = read_body(reader, framing, |piece| body.extend_from_slice(piece)) {
+            return (e, false);
+        }
+        let Some(form) = multipart::parse(&body, boundary) else {
+            let e = s3_error(
+                400,
+                "MalformedPOSTRequest",
+                "The body of your POST request is not well-formed multipart/form-data.",
+            );
+            return (e, true);
+        };
+        let Some(file) = form.file else {
+            let e = s3_error(
+                400,
+                "InvalidArgument",
+                "POST requires exactly one file upload per request.",
+            );
+            return (e, true);
+        };
+        let (path, _) = head.target.split_once('?').unwrap_or((&head.target, ""));
+        let bucket = match self.bucket_and_key(head, path) {
+            Ok((Some(b), None)) => b,
+            Ok(_) => {
+                return (
+                    s3_error(
+                        405,
+                        "MethodNotAllowed",
+                        "POST uploads go to the bucket's URL",
+                    ),
+                    true,
+                )
+            }
+            Err(response) => return (response, true),
+        };
+        let fields: Vec<(&str, &str)> = form
+            .fields
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
+        let upload = PostUpload::new(&bucket, &fields).file_name(&file.name);
+        let verified = SigningTime::now()
+            .map_err(|e| s3_error(500, "InternalError", &e.to_string()))
+            .and_then(|now| {
+                self.verifier
+                    .parse_post(&upload, now)
+                    .map_err(|e| refusal(&e))
+            })
+            .and_then(|unverified| {
+                let found = self
+                    .credentials
+                    .iter()
+                    .find(|c| c.access_key_id() == unverified.access_key_id());
+                match found {
+                    Some(creds) => unverified.verify(creds).map_err(|e| refusal(&e)),
+                    None => Err(refusal(&VerifyError::InvalidAccessKeyId(
+                        unverified.access_key_id().into(),
+                    ))),
+                }
+            })
+            .and_then(|v| {
+                v.check_size(file.data.len() as u64)
+                    .map(|()| v)
+                    .map_err(|e| refusal(&e))
+            });
+        let verified = match verified {
+            Ok(v) => v,
+            Err(response) => return (response, true),
+        };
+        // The object: stored with the form's Content-Type and x-amz-meta-*.
+        let field = |name: &str| {
+            form.fields
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v.clone())
+        };
+        let stored = Head {
+            method: "PUT".into(),
+            target: String::new(),
+            headers: form
+                .fields
+                .iter()
+                .filter(|(n, _)| n.to_ascii_lowercase().starts_with("x-amz-meta-"))
+                .cloned()
+                .chain(field("content-type").map(|v| ("content-type".to_string(), v)))
+                .collect(),
+            http10: false,
+        };
+        let key = verified.key().to_string();
+        let put = self.put_object(bucket.clone(), key.clone(), &stored, file.data);
+        if put.status != 200 {
+            return (put, true);
+        }
+        let etag = put
+            .headers
+            .iter()
+            .find(|(n, _)| n == "ETag")
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default();
+        let response = match verified.success_action_redirect() {
+            Some(url) => {
+                let sep = if url.contains('?') { '&' } else { '?' };
+                let q = |s: &str| utf8_percent_encode(s, NON_ALPHANUMERIC).to_string();
+                let location = format!(
+                    "{url}{sep}bucket={}&key={}&etag={}",
+                    q(&bucket),
+                    q(&key),
+                    q(&etag)
+                );
+                Response {
+                    status: 303,
+                    headers: vec![("Location".into(), location)],
+                    body: Vec::new(),
+                }
+            }
+            None if verified.success_action_status() == 201 => {
+                let mut xml = String::from("<PostResponse>");
+                element(&mut xml, "Location", &format!("/{bucket}/{key}"));
+                element(&mut xml, "Bucket", &bucket);
+                element(&mut xml, "Key", &key);
+                element(&mut xml, "ETag", &etag);
+                xml.push_str("</PostResponse>");
+                xml_response(201, xml)
+            }
+            None => empty(verified.success_action_status()),
+        };
+        (response, true)
     }
 
     /// Routes a verified request to its S3 operation.
@@ -1131,5 +1289,89 @@ fn linger_close(stream: &mut TcpStream) {
         if left == 0 {
             break;
         }
+    }
+}
+
+/// The boundary of a `POST` with a `multipart/form-data` body and no other
+/// authentication: a browser upload.
+#[cfg(feature = "post-verify")]
+fn post_upload_boundary(head: &Head) -> Option<String> {
+    if head.method != "POST" || head.header("authorization").is_some() {
+        return None;
+    }
+    let content_type = head.header("content-type")?;
+    let (kind, params) = content_type.split_once(';')?;
+    if !kind.trim().eq_ignore_ascii_case("multipart/form-data") {
+        return None;
+    }
+    params.split(';').find_map(|p| {
+        let (n, v) = p.split_once('=')?;
+        n.trim()
+            .eq_ignore_ascii_case("boundary")
+            .then(|| v.trim().trim_matches('"').to_string())
+    })
+}
+
+/// A `multipart/form-data` body: the fields before the file, and the file.
+#[cfg(feature = "post-verify")]
+mod multipart {
+    pub struct Form {
+        pub fields: Vec<(String, String)>,
+        pub file: Option<File>,
+    }
+
+    pub struct File {
+        /// The `filename` parameter as the browser sent it.
+        pub name: String,
+        pub data: Vec<u8>,
+    }
+
+    fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+        hay.windows(needle.len()).position(|w| w == needle)
+    }
+
+    /// `name="..."` of a `Content-Disposition` header, as sent (browsers
+    /// send `"` as `%22` and other bytes raw).
+    fn param(disposition: &str, name: &str) -> Option<String> {
+        let at = disposition.find(&format!("{name}=\""))? + name.len() + 2;
+        let end = at + disposition[at..].find('"')?;
+        Some(disposition[at..end].to_string())
+    }
+
+    /// The parts up to and including the file (S3 ignores fields after it).
+    pub fn parse(body: &[u8], boundary: &str) -> Option<Form> {
+        let delimiter = format!("--{boundary}");
+        let mut rest = &body[find(body, delimiter.as_bytes())? + delimiter.len()..];
+        let mut form = Form {
+            fields: Vec::new(),
+            file: None,
+        };
+        let next = format!("\r\n--{boundary}");
+        while let Some(after) = rest.strip_prefix(b"\r\n") {
+            let head_end = find(after, b"\r\n\r\n")?;
+            let head = std::str::from_utf8(&after[..head_end]).ok()?;
+            let content = &after[head_end + 4..];
+            let end = find(content, next.as_bytes())?;
+            let data = &content[..end];
+            rest = &content[end + next.len()..];
+            let disposition = head
+                .split("\r\n")
+                .find_map(|l| {
+                    l.split_once(':')
+                        .filter(|(n, _)| n.trim().eq_ignore_ascii_case("content-disposition"))
+                })?
+                .1;
+            let name = param(disposition, "name")?;
+            if name.eq_ignore_ascii_case("file") {
+                form.file = Some(File {
+                    name: param(disposition, "filename").unwrap_or_default(),
+                    data: data.to_vec(),
+                });
+                return Some(form);
+            }
+            form.fields
+                .push((name, String::from_utf8(data.to_vec()).ok()?));
+        }
+        Some(form)
     }
 }

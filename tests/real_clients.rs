@@ -186,8 +186,16 @@ fn server_binary() -> &'static Path {
         if profile.file_name().is_some_and(|n| n == "release") {
             build.arg("--release");
         }
-        if cfg!(feature = "cli") {
-            build.args(["--features", "cli"]);
+        let features: Vec<&str> = [
+            ("cli", cfg!(feature = "cli")),
+            ("post-verify", cfg!(feature = "post-verify")),
+        ]
+        .iter()
+        .filter(|(_, on)| *on)
+        .map(|(name, _)| *name)
+        .collect();
+        if !features.is_empty() {
+            build.args(["--features", &features.join(",")]);
         }
         // Its output (warnings included) is shown only if it fails.
         let out = build.output().expect("run cargo build --example s3_server");
@@ -1624,4 +1632,55 @@ fn example_server_over_raw_tcp() {
         Some("x-amz-meta-unsigned")
     );
     assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+/// boto3's `generate_presigned_post` forms, posted by a plain HTTP client
+/// (feature `post-verify`): the examples's POST uploads go through
+/// `Verifier::parse_post` / `verify` / `check_size`.
+#[cfg(feature = "post-verify")]
+#[test]
+fn boto3_presigned_post_forms() {
+    if python_clients().is_none() {
+        return;
+    }
+    let server = Server::start("boto3-post");
+    // As Chromium sends it: `"` as %22, non-ASCII raw (S3 substitutes
+    // what was sent for ${filename}).
+    let out = boto3(
+        &server,
+        "presigned_post",
+        json!({"bucket": "post-forms", "file_name": "my \"photo\" é.txt"}),
+    );
+    assert_eq!(out["typed"]["status"], 204, "{}", out["typed"]);
+    assert_eq!(out["typed_exists"], true);
+    assert_eq!(out["typed_content_type"], "image/png");
+    assert_eq!(
+        fetched_refusal(&out["too_large"]),
+        (400, "EntityTooLarge".to_string())
+    );
+    assert_eq!(out["too_large_exists"], false);
+    for refused in ["wrong_type", "extra_field"] {
+        assert_eq!(
+            fetched_refusal(&out[refused]),
+            (403, "AccessDenied".to_string()),
+            "{refused}"
+        );
+    }
+    let extra = unb64(&out["extra_field"]["body"]);
+    assert_eq!(
+        xml_element(&extra, "Message").as_deref(),
+        Some("Invalid according to Policy: Extra input fields: x-amz-meta-extra")
+    );
+    assert_eq!(
+        fetched_refusal(&out["policy_edited"]),
+        (403, "SignatureDoesNotMatch".to_string())
+    );
+    assert_eq!(out["named"]["status"], 201, "{}", out["named"]);
+    let xml = unb64(&out["named"]["body"]);
+    assert_eq!(
+        xml_element(&xml, "Key").as_deref(),
+        Some("uploads/my %22photo%22 é.txt")
+    );
+    assert_eq!(out["named_exists"], true);
+    assert_eq!(out["named_exists_unquoted"], false);
 }

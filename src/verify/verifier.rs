@@ -268,6 +268,7 @@ impl Verifier {
         Ok(())
     }
 
+    #[cfg(feature = "post-verify")]
     pub(crate) fn cache(&self) -> &SigningKeyCache {
         &self.cache
     }

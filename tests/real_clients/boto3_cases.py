@@ -355,12 +355,82 @@ def checksums(args):
     return out
 
 
+def multipart(fields, file_name, data):
+    """A multipart/form-data body, written by hand as a plain HTTP client
+    would send it: the fields in order, the file last."""
+    boundary = "----awsigboundary7MA4YWxkTrZu0gW"
+    out = b""
+    for name, value in fields:
+        out += f"--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n".encode()
+        out += value.encode() + b"\r\n"
+    quoted = file_name.replace('"', "%22")
+    out += f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{quoted}\"\r\n".encode()
+    out += b"Content-Type: application/octet-stream\r\n\r\n" + data + f"\r\n--{boundary}--\r\n".encode()
+    return out, f"multipart/form-data; boundary={boundary}"
+
+
+def presigned_post(args):
+    """generate_presigned_post forms (Fields + Conditions as boto3 writes
+    them), posted with urllib: accepted ones land, refused ones do not."""
+    s3 = client()
+    bucket = args["bucket"]
+    s3.create_bucket(Bucket=bucket)
+    url_base = f"{ENDPOINT}/{bucket}"
+    out = {}
+
+    def post(form, file_name, data, edit=None):
+        fields = list(form["fields"].items())
+        if edit:
+            fields = edit(fields)
+        body, content_type = multipart(fields, file_name, data)
+        return fetch(form["url"], "POST", body, {"Content-Type": content_type})
+
+    typed = s3.generate_presigned_post(
+        bucket, "typed/photo.png",
+        Fields={"Content-Type": "image/png"},
+        Conditions=[["starts-with", "$Content-Type", "image/"], ["content-length-range", 1, 100]],
+        ExpiresIn=300,
+    )
+    out["url"] = typed["url"]
+    out["typed"] = post(typed, "photo.png", b"png bytes")
+    out["typed_exists"] = exists(s3, bucket, "typed/photo.png")
+    out["typed_content_type"] = s3.head_object(Bucket=bucket, Key="typed/photo.png")["ContentType"]
+    out["too_large"] = post(typed, "big.png", b"x" * 101)
+    out["wrong_type"] = post(typed, "a.png", b"png", lambda f: [(n, "text/html" if n == "Content-Type" else v) for n, v in f])
+    out["extra_field"] = post(typed, "a.png", b"png", lambda f: f + [("x-amz-meta-extra", "1")])
+
+    def edit_policy(fields):
+        out = []
+        for n, v in fields:
+            if n == "policy":
+                doc = base64.b64decode(v).replace(b"image/", b"text/")
+                v = base64.b64encode(doc).decode()
+            out.append((n, v))
+        return out
+
+    out["policy_edited"] = post(typed, "a.png", b"png", edit_policy)
+
+    named = s3.generate_presigned_post(
+        bucket, "uploads/${filename}",
+        Fields={"success_action_status": "201"},
+        Conditions=[{"success_action_status": "201"}],
+        ExpiresIn=300,
+    )
+    name = args["file_name"]
+    out["named"] = post(named, name, b"named bytes")
+    out["named_exists"] = exists(s3, bucket, "uploads/" + name.replace('"', "%22"))
+    out["named_exists_unquoted"] = exists(s3, bucket, "uploads/" + name)
+    out["too_large_exists"] = exists(s3, bucket, "big.png")
+    return out
+
+
 CASES = {
     "objects": objects,
     "presigned": presigned,
     "tampered": tampered,
     "session_token": session_token,
     "checksums": checksums,
+    "presigned_post": presigned_post,
 }
 
 if __name__ == "__main__":
