@@ -903,7 +903,14 @@ fn post_policy_keys_ranges_and_html() {
         "{}",
         run.stdout
     );
-    assert!(run.stdout.contains(r#"<input type="file" name="file">"#));
+    assert!(run
+        .stdout
+        .contains(r#"<input type="file" name="file" required>"#));
+    // No outcome chosen: the page asks for S3's 201 and its XML answer.
+    assert!(run
+        .stdout
+        .contains(r#"<input type="hidden" name="success_action_status" value="201">"#));
+    assert!(run.stdout.contains(r#"accept-charset="utf-8""#));
 }
 
 // ---------------------------------------------------------------- profiles

@@ -234,6 +234,12 @@ fn cross_check_with_rust_s3_presign_post() {
             PostPolicyField::ContentLengthRange,
             PostPolicyValue::Range(1, 1 << 20),
         )
+        .unwrap()
+        // What awsig's builder adds by itself when no outcome is chosen.
+        .condition(
+            PostPolicyField::SuccessActionStatus,
+            PostPolicyValue::Exact("201".into()),
+        )
         .unwrap();
     let theirs = bucket.presign_post(policy).unwrap();
     let field = |n: &str| -> &str {
@@ -371,6 +377,11 @@ fn json_and_html_outputs() {
     );
 
     let html = form.to_html();
+    assert!(html.starts_with(
+        "<form action=\"https://examplebucket.s3.amazonaws.com/\" method=\"post\" \
+         enctype=\"multipart/form-data\" accept-charset=\"utf-8\">\n"
+    ));
+    assert!(html.contains("  <input type=\"file\" name=\"file\" required>\n"));
     assert!(!html.contains("<script>"));
     assert!(html.contains("value=\"&lt;script&gt;&quot;&amp;&#39;&lt;/script&gt;\""));
     assert!(html.contains("<label>key <input type=\"text\" name=\"key\" value=\"u/\"></label>"));
@@ -380,6 +391,75 @@ fn json_and_html_outputs() {
             html.find(&format!("name=\"{name}\"")).unwrap() < file,
             "{name} after the file"
         );
+    }
+}
+
+/// Without `success_action_status` or `success_action_redirect` S3 answers
+/// 204 with an empty body (its documentation: "If the value is set to 200
+/// or 204, Amazon S3 returns an empty document"; 204 is the default), and a
+/// browser stays on the form. So the builder asks for 201 unless the
+/// caller chose an outcome, by any of the three field names S3 reads, in
+/// any case, exact or `starts-with`.
+#[test]
+fn outcome_defaults_to_201_unless_chosen() {
+    let time = t("20240101T000000Z");
+    let aws = Endpoint::aws_s3("us-east-1").unwrap();
+    let base = || {
+        PostPolicy::new("examplebucket")
+            .key("k")
+            .expires_in(Duration::from_secs(60))
+    };
+    let sign = |p: PostPolicy| p.sign(&signer(None), &aws, time).unwrap();
+    let statuses = |form: &PostForm| -> Vec<String> {
+        let doc: Value = serde_json::from_str(form.policy()).unwrap();
+        doc["conditions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| {
+                c.to_string()
+                    .to_ascii_lowercase()
+                    .contains("success_action_status")
+            })
+            .map(Value::to_string)
+            .collect()
+    };
+
+    let form = sign(base());
+    check_form(&form, SECRET, &time);
+    assert_eq!(form.field("success_action_status"), Some("201"));
+    assert_eq!(statuses(&form), [r#"{"success_action_status":"201"}"#]);
+    // An exact-match field: after the key, before the policy.
+    let names: Vec<&str> = form.fields().map(|(n, _)| n).collect();
+    assert_eq!(names[..3], ["key", "success_action_status", "policy"]);
+    assert!(form
+        .to_html()
+        .contains("<input type=\"hidden\" name=\"success_action_status\" value=\"201\">"));
+    let json: Value = serde_json::from_str(&form.to_json()).unwrap();
+    assert_eq!(json["fields"]["success_action_status"], "201");
+
+    // The caller's choice is kept as given, and nothing is added.
+    for (policy, field) in [
+        (base().field("success_action_status", "204"), Some("204")),
+        (base().field("SUCCESS_ACTION_STATUS", "200"), Some("200")),
+        (base().field_eq("success_action_status", "201"), Some("201")),
+        (base().starts_with("success_action_status", ""), Some("")),
+        (
+            base().field("success_action_redirect", "https://example.com/done"),
+            None,
+        ),
+        (
+            base().starts_with("Success_Action_Redirect", "https://example.com/"),
+            None,
+        ),
+        (base().field("redirect", "https://example.com/old"), None),
+    ] {
+        let form = sign(policy.clone());
+        check_form(&form, SECRET, &time);
+        assert_eq!(form.field("success_action_status"), field, "{policy:?}");
+        // The caller's condition only: none added.
+        let expected = usize::from(field.is_some());
+        assert_eq!(statuses(&form).len(), expected, "{}", form.policy());
     }
 }
 
@@ -781,17 +861,17 @@ fn many_conditions_sign_in_linear_time() {
         "{N} conditions: {elapsed:?}"
     );
 
-    // key, 20k + 20k distinct fields, acl, Content-Type, then the 5 the
-    // signer writes.
-    assert_eq!(form.fields().len(), 1 + 4 * N / 10 * 2 + 2 + 5);
+    // key, 20k + 20k distinct fields, acl, success_action_status (no
+    // outcome chosen), Content-Type, then the 5 the signer writes.
+    assert_eq!(form.fields().len(), 1 + 4 * N / 10 * 2 + 3 + 5);
     assert_eq!(form.field("acl"), Some("private"));
     // The longest of the compatible prefixes is the starting value.
     assert_eq!(form.field("content-type"), Some(&long_type[..6 + 63]));
     assert_eq!(form.fill_in().len(), 4 * N / 10 + 1);
     let doc: Value = serde_json::from_str(form.policy()).unwrap();
-    // bucket, key, the N given, and algorithm, credential and date (no
-    // session token here).
-    assert_eq!(doc["conditions"].as_array().unwrap().len(), N + 5);
+    // bucket, key, the N given, success_action_status, and algorithm,
+    // credential and date (no session token here).
+    assert_eq!(doc["conditions"].as_array().unwrap().len(), N + 6);
 
     let start = std::time::Instant::now();
     let err = policy

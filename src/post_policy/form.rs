@@ -180,7 +180,7 @@ pub(crate) fn policy_signature(signer: &Signer, time: SigningTime, policy_base64
 /// let form = PostPolicy::new("examplebucket").key("k").expires_in(Duration::from_secs(60))
 ///     .sign(&signer, &Endpoint::aws_s3("us-east-1")?, SigningTime::parse("20240101T000000Z")?)?;
 /// let names: Vec<&str> = form.fields().map(|(name, _)| name).collect();
-/// assert_eq!(names, ["key", "policy", "x-amz-algorithm", "x-amz-credential", "x-amz-date", "x-amz-signature"]);
+/// assert_eq!(names, ["key", "success_action_status", "policy", "x-amz-algorithm", "x-amz-credential", "x-amz-date", "x-amz-signature"]);
 /// # Ok::<(), awsig::Error>(())
 /// ```
 #[derive(Clone, PartialEq, Eq)]
@@ -351,7 +351,7 @@ impl PostForm {
     /// # let signer = Signer::new(Credentials::new("AKID", "secret", None)?, "us-east-1", "s3")?;
     /// # let form = PostPolicy::new("examplebucket").key("k").expires_in(Duration::from_secs(60))
     /// #     .sign(&signer, &Endpoint::aws_s3("us-east-1")?, SigningTime::parse("20240101T000000Z")?)?;
-    /// assert!(form.to_json().starts_with(r#"{"url":"https://examplebucket.s3.amazonaws.com/","fields":{"key":"k","policy":"#));
+    /// assert!(form.to_json().starts_with(r#"{"url":"https://examplebucket.s3.amazonaws.com/","fields":{"key":"k","success_action_status":"201","policy":"#));
     /// # Ok::<(), awsig::Error>(())
     /// ```
     pub fn to_json(&self) -> String {
@@ -382,7 +382,19 @@ impl PostForm {
 
     /// The form as an HTML `<form>` element: hidden inputs for the fixed
     /// fields, text inputs for the fields to fill in, the file input last,
-    /// then a submit button.
+    /// then a submit button. It works inside any page:
+    ///
+    /// - `accept-charset="utf-8"`: the browser sends the fields (and the
+    ///   file's name) in UTF-8 whatever the page's charset. Without it, a
+    ///   page served without one (windows-1252) would send a typed
+    ///   `user/é.txt` as the byte `0xE9` (S3: 400) and `user/日本.txt` as
+    ///   `user/&#26085;&#26412;.txt` (stored under that key).
+    /// - The file input is `required`: the browser does not send the form
+    ///   without a file (S3 would answer 400 `MalformedPOSTRequest`).
+    /// - The outcome shows: unless the policy chose one, the form carries
+    ///   `success_action_status=201` (see [`PostPolicy`](crate::PostPolicy)),
+    ///   so the browser shows S3's XML answer instead of staying on the
+    ///   form after a `204`.
     ///
     /// ```
     /// # use std::time::Duration;
@@ -391,15 +403,18 @@ impl PostForm {
     /// # let form = PostPolicy::new("examplebucket").key("k").expires_in(Duration::from_secs(60))
     /// #     .sign(&signer, &Endpoint::aws_s3("us-east-1")?, SigningTime::parse("20240101T000000Z")?)?;
     /// let html = form.to_html();
-    /// assert!(html.starts_with(r#"<form action="https://examplebucket.s3.amazonaws.com/" method="post" enctype="multipart/form-data">"#));
-    /// assert!(html.contains(r#"<input type="file" name="file">"#));
+    /// assert!(html.starts_with(r#"<form action="https://examplebucket.s3.amazonaws.com/" method="post" enctype="multipart/form-data" accept-charset="utf-8">"#));
+    /// assert!(html.contains(r#"<input type="hidden" name="success_action_status" value="201">"#));
+    /// assert!(html.contains(r#"<input type="file" name="file" required>"#));
     /// # Ok::<(), awsig::Error>(())
     /// ```
     pub fn to_html(&self) -> String {
         let mut out = SecretBuf::with_capacity(self.policy.len() * 2 + 1024);
         out.put_str("<form action=\"");
         json::html(&mut out, &self.url);
-        out.put_str("\" method=\"post\" enctype=\"multipart/form-data\">\n");
+        out.put_str(
+            "\" method=\"post\" enctype=\"multipart/form-data\" accept-charset=\"utf-8\">\n",
+        );
         // `fill_in` is in field order: walked alongside, not searched.
         let mut next_fill_in = self.fill_in.iter().copied().peekable();
         for (i, (name, value)) in self.fields().enumerate() {
@@ -421,7 +436,7 @@ impl PostForm {
                 "\">\n"
             });
         }
-        out.put_str("  <input type=\"file\" name=\"file\">\n");
+        out.put_str("  <input type=\"file\" name=\"file\" required>\n");
         out.put_str("  <input type=\"submit\" value=\"Upload\">\n</form>\n");
         out.into_plain_string()
     }

@@ -40,6 +40,18 @@ use crate::request::Request;
 use crate::sink::{SecretBuf, Sink as _};
 use crate::{Endpoint, Error, Signer, SigningTime, ALGORITHM};
 
+/// Fields that choose how S3 answers a successful upload (`redirect` is
+/// the older name of `success_action_redirect`, still honoured by S3).
+const OUTCOME_FIELDS: [&str; 3] = [
+    "success_action_status",
+    "success_action_redirect",
+    "redirect",
+];
+
+/// The `success_action_status` [`PostPolicy::sign`] asks for when the
+/// caller chose no outcome: `201`, S3's XML answer, which a browser shows.
+const DEFAULT_STATUS: &str = "201";
+
 /// The object key condition.
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Key<'a> {
@@ -60,6 +72,37 @@ enum Expiration {
 /// conditions (`bucket`, `x-amz-algorithm`, `x-amz-credential`,
 /// `x-amz-date`, and `x-amz-security-token` with a session token) and
 /// returns the [`PostForm`].
+///
+/// **A visible outcome by default.** Without `success_action_status` or
+/// `success_action_redirect`, S3 answers a successful upload `204 No
+/// Content` with an empty body, and a browser that submitted the form
+/// stays on it with no sign that anything happened. So unless the policy
+/// has a condition on `success_action_status`, `success_action_redirect`
+/// (or its older name `redirect`), [`PostPolicy::sign`] adds the field
+/// `success_action_status=201` and its exact condition
+/// `{"success_action_status":"201"}`: S3 then answers `201 Created` with
+/// an XML document naming the bucket, the key (after `${filename}`) and the
+/// ETag, which a browser shows and a script can read. For S3's own default,
+/// ask for it: `.field("success_action_status", "204")`; to send the
+/// browser to a page of yours, `.field("success_action_redirect", url)`
+/// (S3 answers `303` to `url` with `bucket`, `key` and `etag` added to its
+/// query).
+///
+/// ```
+/// use std::time::Duration;
+/// use awsig::{Credentials, Endpoint, PostPolicy, Signer, SigningTime};
+/// let signer = Signer::new(Credentials::new("AKID", "secret", None)?, "us-east-1", "s3")?;
+/// let (aws, t) = (Endpoint::aws_s3("us-east-1")?, SigningTime::parse("20240101T000000Z")?);
+/// let policy = PostPolicy::new("b").key("a.txt").expires_in(Duration::from_secs(60));
+/// let form = policy.sign(&signer, &aws, t)?;
+/// assert_eq!(form.field("success_action_status"), Some("201"));
+/// assert!(form.policy().contains(r#"{"success_action_status":"201"}"#));
+/// let form = policy.clone().field("success_action_redirect", "https://example.com/done").sign(&signer, &aws, t)?;
+/// assert_eq!(form.field("success_action_status"), None);
+/// let form = policy.field("success_action_status", "204").sign(&signer, &aws, t)?;
+/// assert_eq!(form.field("success_action_status"), Some("204"));
+/// # Ok::<(), awsig::Error>(())
+/// ```
 ///
 /// Field names are checked when signing: no `$`, no whitespace, none of the
 /// fields the signer writes. Values, prefixes and the key cannot contain
@@ -133,6 +176,13 @@ impl<'a> PostPolicy<'a> {
 
     /// The key `prefix${filename}`: S3 puts the uploaded file's name in place
     /// of `${filename}`. The policy allows keys starting with `prefix`.
+    ///
+    /// The name is the `filename` of the file part **as the browser sent
+    /// it**, which S3 does not decode: Chromium and Firefox send `"` as
+    /// `%22` (and CR, LF as `%0D`, `%0A`), and other characters raw, in the
+    /// form's charset (UTF-8: [`PostForm::to_html`] sets
+    /// `accept-charset="utf-8"`). So `my "photo" é.txt` is stored as
+    /// `prefix` + `my %22photo%22 é.txt`.
     ///
     /// ```
     /// let policy = awsig::PostPolicy::new("b").key_with_filename("uploads/");
@@ -233,6 +283,10 @@ impl<'a> PostPolicy<'a> {
     /// Writes the policy document for `time`, signs it with `signer`'s
     /// (cached) signing key, and returns the form for `endpoint`.
     ///
+    /// With no condition on `success_action_status`,
+    /// `success_action_redirect` or `redirect`, the form asks for `201` and
+    /// S3's XML answer (see [`PostPolicy`]).
+    ///
     /// ```
     /// use std::time::Duration;
     /// use awsig::{Credentials, Endpoint, PostPolicy, Signer, SigningTime};
@@ -286,6 +340,13 @@ impl<'a> PostPolicy<'a> {
             }
         }
 
+        // A visible outcome unless the caller chose one (see `PostPolicy`).
+        let default_status = !self.conditions.iter().any(|c| {
+            OUTCOME_FIELDS
+                .iter()
+                .any(|f| f.eq_ignore_ascii_case(c.field()))
+        });
+
         let scope = signer.credential_scope(&time);
         let mut credential = String::with_capacity(80);
         credential.put_str(signer.credentials().access_key_id());
@@ -319,6 +380,10 @@ impl<'a> PostPolicy<'a> {
         for c in &self.conditions {
             doc.put(b",");
             c.write_json(&mut doc);
+        }
+        if default_status {
+            doc.put(b",");
+            conditions::write_exact(&mut doc, "success_action_status", DEFAULT_STATUS, false);
         }
         if let Some((min, max)) = self.content_length {
             doc.put_str(",[\"content-length-range\",");
@@ -377,6 +442,9 @@ impl<'a> PostPolicy<'a> {
                     (fields.len() - 1, false)
                 });
             }
+        }
+        if default_status {
+            fields.push("success_action_status", &[DEFAULT_STATUS]);
         }
         for c in &self.conditions {
             if let Condition::StartsWith { field, prefix } = c {
