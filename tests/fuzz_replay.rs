@@ -70,7 +70,7 @@ fn corpus_replays_without_panic() {
         let checked = outcomes.iter().filter(|o| **o == Outcome::Checked).count();
         let refused = outcomes
             .iter()
-            .filter(|o| matches!(o, Outcome::Refused(_)))
+            .filter(|o| matches!(o, Outcome::Refused(_) | Outcome::Denied(_)))
             .count();
         eprintln!(
             "{name}: {} inputs, {checked} checked, {refused} refused",

@@ -33,6 +33,8 @@ pub enum Outcome {
     Refused(awsig::Error),
     /// The request could not be built from the fields.
     Skipped,
+    /// Refused by the verifier with this error (the `verify` target).
+    Denied(awsig::VerifyError),
 }
 
 /// A fuzz target: its name (the folder under `fuzz/corpus/` and
@@ -40,12 +42,16 @@ pub enum Outcome {
 pub type Target = (&'static str, fn(&[u8]) -> Outcome);
 
 /// Every target, by name.
-pub const TARGETS: [Target; 4] = [
+pub const TARGETS: [Target; 5] = [
     ("parse", parse),
     ("sign", sign),
     ("presign", presign),
     ("post_policy", post_policy),
+    ("verify", verify),
 ];
+
+pub mod verify;
+pub use verify::verify;
 
 /// The field separator of the input format.
 pub const SEP: u8 = 0xFF;
