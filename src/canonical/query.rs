@@ -69,7 +69,15 @@ impl<'a> Param<'a> {
 
     /// Whether the decoded name equals `name`, ignoring ASCII case.
     pub(crate) fn name_is(&self, name: &str) -> bool {
+        // Without an escape the text is its own decoding (most names): no
+        // decoding pass; the verifier asks this of every parameter for each
+        // X-Amz-* name.
+        let plain = |s: &[u8]| !s.contains(&b'%');
         match self.name {
+            Component::Canonical(s) if plain(s) => s.eq_ignore_ascii_case(name.as_bytes()),
+            Component::Encoded(s) if plain(s.as_bytes()) => {
+                s.as_bytes().eq_ignore_ascii_case(name.as_bytes())
+            }
             Component::Raw(s) => s.eq_ignore_ascii_case(name.as_bytes()),
             Component::Canonical(s) => decode(s).eq_ignore_ascii_case(name.as_bytes()),
             Component::Encoded(s) => decode(s.as_bytes()).eq_ignore_ascii_case(name.as_bytes()),
